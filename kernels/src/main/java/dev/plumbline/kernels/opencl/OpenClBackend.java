@@ -169,10 +169,13 @@ public final class OpenClBackend implements Backend {
             return this;
         }
 
-        /** 1-D launch of {@code n} items, local size chosen by the driver. */
+        /**
+         * 1-D launch of {@code n} items (kernels bound-check), in work-groups of a fixed size: a
+         * driver-chosen local size would make PoCL compile a new work-group function per size.
+         */
         void run(long n) {
             if (n > 0) {
-                launch(new long[] {n}, null);
+                launch(new long[] {roundUp(n, wg)}, new long[] {wg});
             }
         }
 
