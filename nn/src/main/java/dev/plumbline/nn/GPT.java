@@ -109,7 +109,9 @@ public final class GPT extends Module implements LanguageModel {
 
     private Tensor hiddenImpl(Tensor ids, Tensor positionIds, Tensor attentionMask, GPTCache cache, int b, int t) {
         Device dev = ids.device();
-        float[] maskHost = attentionMask == null ? null : attentionMask.toFloatArray();
+        // the mask is read on the host only when positions must be derived from it or the cache records it
+        boolean needHostMask = attentionMask != null && (positionIds == null || cache != null);
+        float[] maskHost = needHostMask ? attentionMask.toFloatArray() : null;
         Tensor pos = positionIds;
         if (pos == null && (maskHost != null || (cache != null && cache.length() > 0))) {
             pos = Tensor.fromArray(dev, defaultPositions(maskHost, cache == null ? new int[b] : cache.realCounts(), b, t), b, t);
