@@ -56,8 +56,11 @@ import dev.plumbline.tensor.backend.cpu.Parallel;
  *       GPU kernels use the same formula in float32 (preferably {@code sincospif(2 * u2)}, whose
  *       argument is exact); they agree with the CPU to about
  *       {@code |gpu - cpu| <= |std| * (1e-6 + 1e-6 * |z|) + 1 ulp(value)}, so parity tests should
- *       use {@code atol = 1e-5 * |std|, rtol = 1e-5}. Even elements and odd elements of a block share
- *       their {@code u1}, so a normal draw is never bit-identical across backends, only close.</li>
+ *       use {@code atol = 1e-5 * |std|, rtol = 1e-5}: a normal draw is close across backends,
+ *       never promised bit-identical. Elements {@code 2j} and {@code 2j+1} share {@code r} and the
+ *       angle, so they are computed together.
+ *       Because {@code u1 >= 2^-24}, {@code |z| <= sqrt(48 ln 2) ~ 5.77}: the tails beyond 5.77
+ *       sigma (probability ~8e-9) are cut off.</li>
  *   <li><b>randomInts(bound)</b>: {@code (int) ((w * bound) >>> 32)} with {@code w} and
  *       {@code bound} as unsigned 64-bit (CUDA {@code __umulhi(w, bound)}; OpenCL
  *       {@code mul_hi}). Lemire's multiply-high without rejection: bit-exact and branch-free; the
