@@ -27,11 +27,13 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,6 +85,9 @@ public final class ByteLevelBpe implements Tokenizer {
                     + "| ?[^\\p{IsWhite_Space}\\p{L}\\p{N}]+"
                     + "|\\p{IsWhite_Space}+(?!\\P{IsWhite_Space})"
                     + "|\\p{IsWhite_Space}+");
+
+    /** Thread-safe once configured; creating one per call is slow. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** Largest id accepted from a file: bounds the arrays a hostile vocab.json can make us allocate. */
     static final int MAX_ID = 1 << 24;
@@ -307,7 +312,7 @@ public final class ByteLevelBpe implements Tokenizer {
         if (specials.stream().distinct().count() != specials.size()) {
             throw new IllegalArgumentException("special tokens repeat: " + specials);
         }
-        java.util.Set<String> specialSet = new java.util.HashSet<>(specials);
+        Set<String> specialSet = new HashSet<>(specials);
         for (String t : vocab.keySet()) {
             if (!specialSet.contains(t)) {
                 for (int i = 0; i < t.length(); i++) {
@@ -458,7 +463,7 @@ public final class ByteLevelBpe implements Tokenizer {
                 ordered.put(idToToken[id], id);
             }
         }
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JSON;
         StringBuilder m = new StringBuilder("#version: 0.2\n");
         for (String[] merge : mergeList) {
             m.append(merge[0]).append(' ').append(merge[1]).append('\n');
