@@ -12,12 +12,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -342,20 +342,27 @@ public final class ByteLevelBpe implements Tokenizer {
                                              List<String> specials) throws IOException {
         List<String[]> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
-        // A strict decoder: invalid UTF-8 is an error with a line number, not silent U+FFFD.
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
+        // Split on '\n' first and decode each line strictly, so invalid UTF-8 is reported on its
+        // own line (a BufferedReader decodes ahead and would blame an earlier one).
+        byte[] all = in.readAllBytes();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         int lineNo = 0;
-        while (true) {
-            String line;
-            try {
-                line = r.readLine();
-            } catch (CharacterCodingException e) {
-                throw new TokenizerFileException(name, lineNo + 1, 0, "not valid UTF-8");
-            }
-            if (line == null) {
-                break;
+        for (int start = 0; start < all.length; ) {
+            int end = start;
+            while (end < all.length && all[end] != '\n') {
+                end++;
             }
             lineNo++;
+            String line;
+            try {
+                line = utf8.decode(ByteBuffer.wrap(all, start, end - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new TokenizerFileException(name, lineNo, 0, "not valid UTF-8");
+            }
+            start = end + 1;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark some editors add
+            }
             if (lineNo == 1 && line.startsWith("#version")) {
                 continue;
             }
