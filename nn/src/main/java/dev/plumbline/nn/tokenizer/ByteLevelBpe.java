@@ -248,17 +248,15 @@ public final class ByteLevelBpe implements Tokenizer {
         return new ByteLevelBpe(vocab, mergeList, specials);
     }
 
-    private static JsonFactory jsonFactory() {
-        // Jackson's own limits stay on (string length, nesting), which bounds hostile input.
-        return JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(1 << 20).build())
-                .build();
-    }
+    /** Jackson's limits stay on (string length, nesting), which bounds hostile input; thread-safe. */
+    static final JsonFactory JSON_FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(1 << 20).build())
+            .build();
 
     private static Map<String, Integer> readVocab(InputStream in, String name) throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         Map<Integer, String> byId = new HashMap<>();
-        try (JsonParser p = jsonFactory().createParser(in)) {
+        try (JsonParser p = JSON_FACTORY.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw jsonError(name, p, "expected a JSON object mapping token to id");
             }
@@ -404,7 +402,7 @@ public final class ByteLevelBpe implements Tokenizer {
 
     private static List<String> readSpecials(Path file) throws IOException {
         List<String> out = new ArrayList<>();
-        try (JsonParser p = jsonFactory().createParser(file.toFile())) {
+        try (JsonParser p = JSON_FACTORY.createParser(file.toFile())) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw jsonError(file.toString(), p, "expected a JSON array of special tokens");
             }
