@@ -37,6 +37,14 @@ final class BpeTrainer {
     private record Candidate(long count, int left, int right) {
     }
 
+    /** An adjacent pair of token ids. Not a packed long: Long.hashCode(a << 32 | b) is a ^ b, which collides badly. */
+    private record Pair(int left, int right) {
+        @Override
+        public int hashCode() {
+            return left * 0x9E3779B9 + right;
+        }
+    }
+
     static ByteLevelBpe train(Iterable<String> texts, int vocabSize, List<String> specialTokens) {
         List<String> specials = List.copyOf(specialTokens);
         if (new HashSet<>(specials).size() != specials.size()) {
@@ -96,7 +104,7 @@ final class BpeTrainer {
             freq[w] = pieceCounts.get(pieces.get(w))[0];
         }
 
-        Map<Long, PairStat> pairs = new HashMap<>();
+        Map<Pair, PairStat> pairs = new HashMap<>();
         for (int w = 0; w < words.length; w++) {
             addPairs(pairs, words[w], w, freq[w]);
         }
@@ -107,16 +115,16 @@ final class BpeTrainer {
             int c = Arrays.compareUnsigned(tokenBytes.get(x.left), tokenBytes.get(y.left));
             return c != 0 ? c : Arrays.compareUnsigned(tokenBytes.get(x.right), tokenBytes.get(y.right));
         });
-        for (Map.Entry<Long, PairStat> e : pairs.entrySet()) {
-            queue.add(new Candidate(e.getValue().count, left(e.getKey()), right(e.getKey())));
+        for (Map.Entry<Pair, PairStat> e : pairs.entrySet()) {
+            queue.add(new Candidate(e.getValue().count, e.getKey().left(), e.getKey().right()));
         }
 
         List<String[]> merges = new ArrayList<>();
-        Set<Long> merged = new HashSet<>();
+        Set<Pair> merged = new HashSet<>();
         int target = vocabSize - specials.size();
         while (tokenBytes.size() < target && !queue.isEmpty()) {
             Candidate best = queue.poll();
-            long key = key(best.left, best.right);
+            Pair key = new Pair(best.left, best.right);
             PairStat stat = pairs.get(key);
             if (stat == null || stat.count != best.count || best.count <= 0 || merged.contains(key)) {
                 continue; // stale entry, or a pair that re-formed after its merge (its rank is taken)
@@ -136,7 +144,7 @@ final class BpeTrainer {
             }
             merges.add(new String[] {ByteLevelBpe.symbolString(lb), ByteLevelBpe.symbolString(rb)});
 
-            Map<Long, Long> touched = new HashMap<>();
+            Map<Pair, Boolean> touched = new HashMap<>();
             for (int w : stat.words.toArray(new Integer[0])) {
                 int[] old = words[w];
                 int[] now = mergeAll(old, best.left, best.right, newId);
@@ -146,15 +154,15 @@ final class BpeTrainer {
                 removePairs(pairs, old, freq[w], touched);
                 addPairs(pairs, now, w, freq[w]);
                 for (int i = 0; i + 1 < now.length; i++) {
-                    touched.put(key(now[i], now[i + 1]), 0L);
+                    touched.put(new Pair(now[i], now[i + 1]), Boolean.TRUE);
                 }
                 words[w] = now;
             }
             pairs.remove(key);
-            for (Long k : touched.keySet()) {
+            for (Pair k : touched.keySet()) {
                 PairStat s = pairs.get(k);
                 if (s != null && s.count > 0 && !merged.contains(k)) {
-                    queue.add(new Candidate(s.count, left(k), right(k)));
+                    queue.add(new Candidate(s.count, k.left(), k.right()));
                 }
             }
         }
@@ -219,34 +227,22 @@ final class BpeTrainer {
         return out == null ? w : Arrays.copyOf(out, o);
     }
 
-    private static void addPairs(Map<Long, PairStat> pairs, int[] w, int word, long freq) {
+    private static void addPairs(Map<Pair, PairStat> pairs, int[] w, int word, long freq) {
         for (int i = 0; i + 1 < w.length; i++) {
-            PairStat s = pairs.computeIfAbsent(key(w[i], w[i + 1]), k -> new PairStat());
+            PairStat s = pairs.computeIfAbsent(new Pair(w[i], w[i + 1]), k -> new PairStat());
             s.count += freq;
             s.words.add(word);
         }
     }
 
-    private static void removePairs(Map<Long, PairStat> pairs, int[] w, long freq, Map<Long, Long> touched) {
+    private static void removePairs(Map<Pair, PairStat> pairs, int[] w, long freq, Map<Pair, Boolean> touched) {
         for (int i = 0; i + 1 < w.length; i++) {
-            long k = key(w[i], w[i + 1]);
+            Pair k = new Pair(w[i], w[i + 1]);
             PairStat s = pairs.get(k);
             if (s != null) {
                 s.count -= freq;
-                touched.put(k, 0L);
+                touched.put(k, Boolean.TRUE);
             }
         }
-    }
-
-    private static long key(int a, int b) {
-        return ((long) a << 32) | (b & 0xFFFFFFFFL);
-    }
-
-    private static int left(long k) {
-        return (int) (k >>> 32);
-    }
-
-    private static int right(long k) {
-        return (int) k;
     }
 }
