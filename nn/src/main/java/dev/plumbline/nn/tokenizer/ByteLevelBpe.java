@@ -212,8 +212,9 @@ public final class ByteLevelBpe implements Tokenizer {
      * @param specialTokens the special tokens (each must be in the vocabulary), or {@code null}
      *                      for {@code <|endoftext|>} if the vocabulary has it
      * @return the tokenizer
-     * @throws TokenizerFileException if a file is malformed; the message names file and line
-     * @throws IOException            if a file cannot be read
+     * @throws TokenizerFileException   if a file is malformed; the message names file and line
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if {@code specialTokens} repeats a token
      */
     public static ByteLevelBpe load(Path vocabJson, Path mergesTxt, Collection<String> specialTokens)
             throws IOException {
@@ -231,8 +232,9 @@ public final class ByteLevelBpe implements Tokenizer {
      * @param mergesName    the name to use for it in error messages
      * @param specialTokens as in {@link #load(Path, Path, Collection)}
      * @return the tokenizer
-     * @throws TokenizerFileException if the content is malformed
-     * @throws IOException            if a stream cannot be read
+     * @throws TokenizerFileException   if the content is malformed
+     * @throws IOException              if a stream cannot be read
+     * @throws IllegalArgumentException if {@code specialTokens} repeats a token
      */
     public static ByteLevelBpe read(InputStream vocabJson, String vocabName, InputStream mergesTxt,
                                    String mergesName, Collection<String> specialTokens) throws IOException {
