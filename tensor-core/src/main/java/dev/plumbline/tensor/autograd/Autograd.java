@@ -119,7 +119,6 @@ public final class Autograd {
         if (existing == null) {
             // the gradient lives as long as its parameter, not in the step's scope
             try (Scope s = Scope.into(leaf.storage().owner())) {
-                // copyDetached is already contiguous; a contiguous() first would leak an unowned copy per step
                 leaf.setGrad(g.dtype() == leaf.dtype() ? g.copyDetached() : g.to(leaf.dtype()));
             }
         } else {
