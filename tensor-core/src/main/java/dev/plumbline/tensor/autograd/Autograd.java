@@ -119,7 +119,7 @@ public final class Autograd {
         if (existing == null) {
             // the gradient lives as long as its parameter, not in the step's scope
             try (Scope s = Scope.into(leaf.storage().owner())) {
-                leaf.setGrad(g.dtype() == leaf.dtype() ? g.contiguous().copyDetached() : g.to(leaf.dtype()));
+                leaf.setGrad(g.dtype() == leaf.dtype() ? g.copyDetached() : g.to(leaf.dtype()));
             }
         } else {
             existing.add_(g);
