@@ -82,10 +82,21 @@ public final class Jsonl {
         } catch (ValueInstantiationException e) {
             // Our records validate in their constructors; show that message, not Jackson's wrapper.
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new JsonlFormatException(file, lineNo, "invalid " + type.getSimpleName() + ": " + c.getMessage(), e);
+            throw new JsonlFormatException(file, lineNo, "invalid " + type.getSimpleName() + ": " + c.getMessage()
+                    + " (fields present: " + fieldNames(line) + ")", e);
         } catch (JsonProcessingException e) {
             throw new JsonlFormatException(file, lineNo, "malformed " + type.getSimpleName() + " JSON: "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String fieldNames(String line) {
+        try {
+            List<String> names = new ArrayList<>();
+            MAPPER.readTree(line).fieldNames().forEachRemaining(names::add);
+            return String.join(", ", names);
+        } catch (JsonProcessingException e) {
+            return "?";
         }
     }
 

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /** Answers POST /v1/chat/completions with whatever the script returns for (call number, request body). */
-final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements AutoCloseable {
 
     /** A scripted reply. */
-    record Reply(int status, String body, long delayMs, String retryAfter) {
-        static Reply content(String text) {
+    public record Reply(int status, String body, long delayMs, String retryAfter) {
+        public static Reply content(String text) {
             return new Reply(200, completion(text), 0, null);
         }
 
@@ -27,19 +27,19 @@ final class FakeChatServer implements AutoCloseable {
         }
     }
 
-    static String completion(String content) {
+    public static String completion(String content) {
         return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
                 + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
                 + com.fasterxml.jackson.databind.node.TextNode.valueOf(content) + "},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,\"total_tokens\":11}}";
     }
 
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     final List<String> bodies = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
-    FakeChatServer(BiFunction<Integer, String, Reply> script) throws IOException {
+    public FakeChatServer(BiFunction<Integer, String, Reply> script) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-chat-server");
@@ -77,7 +77,7 @@ final class FakeChatServer implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
