@@ -18,6 +18,9 @@ import java.util.Map;
 public final class Autograd {
     private Autograd() {}
 
+    /** Depth of backward passes running on this thread (gradient rules call ops that record). */
+    private static final ThreadLocal<int[]> IN_BACKWARD = ThreadLocal.withInitial(() -> new int[1]);
+
     /** Whether ops record a graph on this thread (not inside {@link NoGrad}). */
     public static boolean isEnabled() {
         return !NoGrad.active();
@@ -28,7 +31,8 @@ public final class Autograd {
      * and returns {@code out}. Call from every differentiable op, right after its forward.
      */
     public static Tensor record(String op, Tensor out, GradRule rule, Tensor... inputs) {
-        if (Anomaly.enabled()) {
+        // inside backward, the op a gradient rule calls is not the culprit: backward names the rule's op
+        if (Anomaly.enabled() && IN_BACKWARD.get()[0] == 0) {
             checkFinite(out, "anomaly: op '" + op + "' produced", inputs);
         }
         if (!isEnabled()) {
@@ -72,6 +76,7 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, grad);
+        IN_BACKWARD.get()[0]++;
         try (NoGrad ng = NoGrad.enter()) {
             for (Tensor t : order) {
                 Tensor g = grads.remove(t);
@@ -111,6 +116,8 @@ public final class Autograd {
                     node.free();
                 }
             }
+        } finally {
+            IN_BACKWARD.get()[0]--;
         }
     }
 
@@ -119,7 +126,7 @@ public final class Autograd {
         if (existing == null) {
             // the gradient lives as long as its parameter, not in the step's scope
             try (Scope s = Scope.into(leaf.storage().owner())) {
-                leaf.setGrad(g.dtype() == leaf.dtype() ? g.contiguous().copyDetached() : g.to(leaf.dtype()));
+                leaf.setGrad(g.dtype() == leaf.dtype() ? g.copyDetached() : g.to(leaf.dtype()));
             }
         } else {
             existing.add_(g);
