@@ -3,7 +3,8 @@
  *
  * Element i of draw (seed, offset): key = (lo32(seed), hi32(seed)), counter =
  * (lo32(offset + i/4), hi32(offset + i/4), 0, 0), output word i%4 (Random123 constants).
- * Uniform: low + (high-low) * ((w >> 8) * 2^-24). Bernoulli(p): uniform01 < p.
+ * Uniform: low + (high-low) * ((w >> 8) * 2^-24), no fma, then nextDown(high) if it rounded onto high
+ * (when low < high). Bernoulli(p): uniform01 < p.
  * Normal: Box-Muller on word pairs (w0,w1) -> (z0,z1), (w2,w3) -> (z2,z3), computed in double
  * when the device has fp64 (then equal to the CPU up to libm rounding), else in float.
  * One work-item per 4-element block. Known answer: key (0,0), ctr 0 -> 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
@@ -39,6 +40,7 @@ __kernel void philox_fill(__global float *out, int ooff, int n, ulong seed, ulon
         float v;
         if (kind == 0) {
             v = a + (b - a) * ((float) (ws[q] >> 8) * 0x1p-24f);
+            if (a < b && v >= b) v = nextafter(b, -INFINITY); /* rounding may land on high */
         } else if (kind == 2) {
             v = ((float) (ws[q] >> 8) * 0x1p-24f) < a ? 1.0f : 0.0f;
         } else {

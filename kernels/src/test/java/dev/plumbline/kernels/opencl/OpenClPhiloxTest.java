@@ -52,6 +52,11 @@ class OpenClPhiloxTest {
                 }
             }
         }
+        // a range where rounding lands on high: the CPU clamps to nextDown(high), so must we
+        Tensor c = Tensor.zeros(4001), d = Tensor.empty(dev, DType.F32, 4001);
+        CpuBackend.INSTANCE.random(c, RandomKind.UNIFORM, 7L, 3L, 1e8f, 1e8f + 8f);
+        ocl.random(d, RandomKind.UNIFORM, 7L, 3L, 1e8f, 1e8f + 8f);
+        OpenClTestDevice.assertExact("uniform near high", c.toFloatArray(), d.toFloatArray());
         // through the user API: the same generator state gives the same tensor on both devices
         Tensor cpuDraw = Tensor.random(Device.cpu(), new Generator(42), RandomKind.NORMAL, 0, 1, 7, 9);
         Tensor oclDraw = Tensor.random(dev, new Generator(42), RandomKind.NORMAL, 0, 1, 7, 9);
