@@ -26,7 +26,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "plumbline", mixinStandardHelpOptions = true, version = "plumbline 0.1.0-SNAPSHOT",
         description = "RLAIF pipeline: built-in tasks, AI labelers, preference data, preference model, PPO, audits.",
-        subcommands = {TasksCommand.class, LabelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StageCommands.Demo.class, StageCommands.Sft.class, StageCommands.Sample.class, LabelCommand.class,
+                StageCommands.TrainRm.class, StageCommands.Ppo.class, StageCommands.Eval.class, StageCommands.Report.class,
+                TasksCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.plumbline.rlaif.ppo.PpoConfig;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -98,37 +99,10 @@ public final class RlaifConfig {
         public String kind = "raw";
         /** Normalise to mean 0, std 1 on reference-policy samples before PPO. */
         public boolean normalize = true;
-        /** Penalty subtracted when a response never emits EOS. */
-        public double missingEosPenalty = 1.0;
         /** Ensemble uncertainty penalty α·std (0 = off). */
         public double uncertaintyPenalty = 0.0;
         /** Length penalty β per response character (0 = off). */
         public double lengthPenalty = 0.0;
-    }
-
-    /** PPO against the frozen SFT policy. */
-    public static final class Ppo {
-        public int steps = 40;
-        public int batchSize = 64;
-        public int minibatchSize = 32;
-        public int epochs = 4;
-        public double lr = 1e-3;
-        public double criticLr = 3e-3;
-        public double klCoef = 0.05;
-        public boolean adaptiveKl = false;
-        public double klTarget = 2.0;
-        public double klHorizon = 5000;
-        /** k1, k2 or k3. */
-        public String klEstimator = "k1";
-        public double clipRange = 0.2;
-        public double valueClipRange = 0.2;
-        public double valueCoef = 0.5;
-        public double gamma = 1.0;
-        public double lambda = 0.95;
-        public boolean whitenAdvantages = true;
-        public double temperature = 1.0;
-        public int maxNewTokens = 14;
-        public double gradClip = 1.0;
     }
 
     /** Evaluation on held-out prompts. */
@@ -145,7 +119,7 @@ public final class RlaifConfig {
     public Labeler labeler = new Labeler();
     public RewardModel rewardModel = new RewardModel();
     public Reward reward = new Reward();
-    public Ppo ppo = new Ppo();
+    public PpoConfig ppo = new PpoConfig();
     public Eval eval = new Eval();
 
     /** The JSON mapper for configs (pretty, strict about unknown keys). */

@@ -193,8 +193,11 @@ public final class TaskSuite {
         }
     }
 
-    /** A plausible wrong answer: a near miss of the same shape as the right one. */
-    private static String wrongAnswer(Task t, SplittableRandom rng) {
+    /**
+     * A plausible wrong answer: a near miss of the same shape as the right one (used for wrong
+     * stated opinions, and by the pipeline for flawed demonstrations).
+     */
+    public static String wrongAnswer(Task t, SplittableRandom rng) {
         String a = t.answer();
         switch (t.kind()) {
             case ADD:
