@@ -92,6 +92,30 @@ class JsonlFuzzTest {
         assertEquals(f + ":3: not valid UTF-8 at byte 11 of the line", e.getMessage());
     }
 
+    /** A record whose serialisation fails, to break a write midway. */
+    record Exploding(String prompt) {
+        @com.fasterxml.jackson.annotation.JsonProperty("prompt")
+        public String prompt() {
+            throw new IllegalStateException("disk full (simulated)");
+        }
+    }
+
+    @Test
+    void writeAtomicThatFailsMidwayLeavesTheLastGoodFile() throws Exception {
+        Path f = dir.resolve("prompts.jsonl");
+        Jsonl.writeAtomic(f, List.of(new PromptRecord("good 1"), new PromptRecord("good 2")));
+        byte[] good = Files.readAllBytes(f);
+        List<Object> records = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) records.add(new PromptRecord("new " + i));
+        records.add(new Exploding("x")); // fails after 1000 records were serialised
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Jsonl.writeAtomic(f, records));
+        assertTrue(e.getMessage().startsWith("cannot serialise Exploding: "), e.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(f), "the last good file is untouched");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(f), s.toList(), "no temporary file left behind");
+        }
+    }
+
     private static Object record(SplittableRandom rnd, Class<?> type) {
         String a = pick(rnd), b = pick(rnd), p = pick(rnd);
         if (type == PromptRecord.class) return new PromptRecord(p);
