@@ -11,7 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 /** Pairs (right answer, wrong answer) whose gold verdict comes from {@link GoldScorer}, not from the generator. */
-final class SyntheticPairs {
+public final class SyntheticPairs {
     private SyntheticPairs() {}
 
     /**
@@ -19,7 +19,7 @@ final class SyntheticPairs {
      * response echoes the word in lower case, and ADD/SUBTRACT tasks whose rejected response is the
      * right number padded with " ok ok" (gold penalises padding). Gold is recomputed independently.
      */
-    static List<PreferenceExample> casePaddingPairs(long seed, long from, int n) {
+    public static List<PreferenceExample> casePaddingPairs(long seed, long from, int n) {
         TaskSuite suite = TaskSuite.builder().seed(seed).opinionRate(0)
                 .kinds(EnumSet.of(TaskKind.UPPER, TaskKind.ADD, TaskKind.SUBTRACT)).build();
         GoldScorer gold = new GoldScorer();
@@ -39,7 +39,7 @@ final class SyntheticPairs {
      * where the echo happens to be right (a palindrome, an already sorted word) are skipped. The
      * order of chosen/rejected is the label; gold is recomputed independently.
      */
-    static List<PreferenceExample> echoPairs(long seed, long from, int n) {
+    public static List<PreferenceExample> echoPairs(long seed, long from, int n) {
         TaskSuite suite = TaskSuite.builder().seed(seed).opinionRate(0)
                 .kinds(EnumSet.of(TaskKind.UPPER, TaskKind.SORT_LETTERS, TaskKind.SORT_DIGITS)).build();
         GoldScorer gold = new GoldScorer();
