@@ -25,13 +25,13 @@
  * enough tiles, else over N (panels of the shared packed B).
  *
  * Kernels (chosen once at class init, see KERNEL):
- *   vector-N  jdk.incubator.vector, preferred species (N bits). MR=6 rows × NR=2 vectors:
- *             12 vector accumulators + 2 B vectors + 1 broadcast A = 15 of 16 AVX2 registers.
+ *   vector-N  jdk.incubator.vector, preferred species (N bits): MR=5 rows × NR=2 vectors, 10
+ *             vector accumulators (see VectorGemmKernel.java for why not 6×16).
  *   scalar    plain Java, MR=4 × NR=4, used when the Vector API module is absent or
  *             -Dplumbline.simd=false.
  *
- * Measured on the 2-core AMD EPYC (AVX2 + FMA, no AVX-512) dev box, JDK 17: see the class
- * Javadoc of dev.plumbline.bench.GemmBench and the table at the bottom of this comment.
+ * Measured: see the table at the end of this comment (GemmBench, JMH, same session as
+ * benchmarks/reference/torch_matmul.py).
  */
 package dev.plumbline.tensor.backend.cpu;
 
@@ -69,6 +69,11 @@ public final class CpuGemm {
         /** Columns of the register tile. */
         int nr();
 
+        /** Floats per k-step in a packed A panel: {@link #mr()} or more (padding). */
+        default int aStep() {
+            return mr();
+        }
+
         /** Rows of a packed A block (multiple of {@link #mr()}), sized for L2. */
         int mc();
 
@@ -81,7 +86,7 @@ public final class CpuGemm {
         String name();
 
         /**
-         * C[0:mc, 0:nc] (+)= pa · pb[panels]. {@code pa}: ceil(mc/MR) panels of [kc][MR];
+         * C[0:mc, 0:nc] (+)= pa · pb[panels]. {@code pa}: ceil(mc/MR) panels of [kc][aStep];
          * {@code pb} from {@code pbOff}: ceil(nc/NR) panels of [kc][NR]. Overwrites C when
          * {@code overwrite}, else adds. {@code tmp} is scratch of at least MR·NR floats.
          */
@@ -279,32 +284,34 @@ public final class CpuGemm {
     private static void computeRows(Kernel kern, int i0, int i1, int kc, int nc, int p0, int p1,
             float[] a, int aBase, int ars, int acs, float[] pb,
             float[] c, int cBase, int ldc, boolean overwrite) {
-        final int MR = kern.mr(), NR = kern.nr(), MC = kern.mc();
+        final int MR = kern.mr(), NR = kern.nr(), MC = kern.mc(), AS = kern.aStep();
         Workspace ws = WORKSPACE.get();
-        float[] pa = ws.pa(MC * kc);
+        float[] pa = ws.pa((MC / MR) * AS * kc);
         float[] tmp = ws.tmp(MR * NR);
         int j0 = p0 * NR;
         int ncPart = Math.min(nc, p1 * NR) - j0;
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            packA(pa, a, aBase + ic * ars, ars, acs, mc, kc, MR);
+            packA(pa, a, aBase + ic * ars, ars, acs, mc, kc, MR, AS);
             kern.macro(mc, ncPart, kc, pa, pb, p0 * NR * kc,
                     c, cBase + ic * ldc + j0, ldc, overwrite, tmp);
         }
     }
 
     /**
-     * Packs A[0:mc, 0:kc] (element (i,p) at a[base + i*rs + p*cs]) into MR-row panels:
-     * pa[panel*MR*kc + p*MR + ii]; rows past mc are zero.
+     * Packs A[0:mc, 0:kc] (element (i,p) at a[base + i*rs + p*cs]) into MR-row panels with
+     * AS floats per k-step: pa[panel*AS*kc + p*AS + ii]; rows past mc are zero, the AS-MR
+     * padding slots are never read and left as they are.
      */
-    static void packA(float[] pa, float[] a, int base, int rs, int cs, int mc, int kc, int MR) {
-        for (int i0 = 0, dst = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+    static void packA(float[] pa, float[] a, int base, int rs, int cs, int mc, int kc, int MR,
+            int AS) {
+        for (int i0 = 0, dst = 0; i0 < mc; i0 += MR, dst += AS * kc) {
             int rows = Math.min(MR, mc - i0);
             if (Math.abs(cs) <= Math.abs(rs)) {
                 // row-major-ish A: read each row contiguously, scatter into the panel
                 for (int ii = 0; ii < rows; ii++) {
                     int src = base + (i0 + ii) * rs;
-                    for (int p = 0, d = dst + ii; p < kc; p++, d += MR) {
+                    for (int p = 0, d = dst + ii; p < kc; p++, d += AS) {
                         pa[d] = a[src + p * cs];
                     }
                 }
@@ -312,7 +319,7 @@ public final class CpuGemm {
                 // column-major-ish A (a transposed view): a panel column is contiguous in a
                 for (int p = 0; p < kc; p++) {
                     int src = base + i0 * rs + p * cs;
-                    int d = dst + p * MR;
+                    int d = dst + p * AS;
                     for (int ii = 0; ii < rows; ii++) {
                         pa[d + ii] = a[src + ii * rs];
                     }
@@ -321,7 +328,7 @@ public final class CpuGemm {
             if (rows < MR) {
                 for (int p = 0; p < kc; p++) {
                     for (int ii = rows; ii < MR; ii++) {
-                        pa[dst + p * MR + ii] = 0f;
+                        pa[dst + p * AS + ii] = 0f;
                     }
                 }
             }
