@@ -113,7 +113,12 @@ public final class CpuGemm {
         }
     }
 
-    /** Name of the kernel in use ("vector-512", "vector-256", "scalar"), for logs and benchmarks. */
+    /**
+     * Name of the kernel in use, for logs and benchmarks.
+     *
+     * @return {@code "vector-<bits>"} (e.g. "vector-256" on AVX2, "vector-512" on AVX-512) for the
+     *         Vector API kernel, or {@code "scalar"}
+     */
     public static String kernelName() {
         return KERNEL.name();
     }
@@ -142,6 +147,22 @@ public final class CpuGemm {
      * // c = {4, 5, 10, 11}
      * }</pre>
      *
+     * @param m          rows of A and C
+     * @param n          columns of B and C
+     * @param k          columns of A, rows of B (the reduced dimension)
+     * @param a          storage of A
+     * @param aOff       element offset of A(0,0) in {@code a}
+     * @param aRowStride elements between A(i,p) and A(i+1,p)
+     * @param aColStride elements between A(i,p) and A(i,p+1) (1 when row-major; swap the two
+     *                   strides to use a row-major array as Aᵀ)
+     * @param b          storage of B
+     * @param bOff       element offset of B(0,0) in {@code b}
+     * @param bRowStride elements between B(p,j) and B(p+1,j)
+     * @param bColStride elements between B(p,j) and B(p,j+1)
+     * @param c          storage of C, written in place; must not overlap A or B
+     * @param cOff       element offset of C(0,0) in {@code c}
+     * @param cRowStride elements between C(i,j) and C(i+1,j), at least n (C's column stride is 1)
+     * @param accumulate add A·B to C's current contents instead of overwriting them
      * @throws IllegalArgumentException on negative sizes, null arrays, a C row stride below n,
      *         or an operand whose addressed elements run outside its array
      */
@@ -240,6 +261,12 @@ public final class CpuGemm {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
+    /**
+     * Products below this many flops (2·m·n·k; 4 Mflop is ~50 µs on one core) run on the
+     * calling thread: a fork/join round trip costs a few µs per block step.
+     */
+    private static final long PARALLEL_MIN_FLOPS = 1L << 22;
+
     private static void blocked(Kernel kern, int m, int n, int k,
             float[] a, int aOff, int ars, int acs,
             float[] b, int bOff, int brs, int bcs,
@@ -248,6 +275,7 @@ public final class CpuGemm {
         final int mTiles = (m + MR - 1) / MR;
         // Split over M when every thread gets a couple of row tiles; otherwise over N panels.
         final boolean splitM = mTiles >= 2 * Parallel.threads();
+        final boolean serial = Parallel.threads() == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS;
         Workspace ws = WORKSPACE.get();
         for (int jc = 0; jc < n; jc += NC) {
             final int nc = Math.min(NC, n - jc);
@@ -257,11 +285,16 @@ public final class CpuGemm {
                 final boolean overwrite = !accumulate && pc == 0;
                 final float[] pb = ws.pb(nPanels * NR * kc);
                 final int bBase = bOff + pc * brs + jc * bcs;
-                Parallel.forRange(nPanels, (long) kc * NR, (p0, p1) ->
-                        packB(pb, b, bBase, brs, bcs, kc, nc, NR, p0, p1));
-
                 final int aBase = aOff + pc * acs;
                 final int cBase = cOff + jc;
+                if (serial) {
+                    packB(pb, b, bBase, brs, bcs, kc, nc, NR, 0, nPanels);
+                    computeRows(kern, 0, m, kc, nc, 0, nPanels, a, aBase, ars, acs,
+                            pb, c, cBase, ldc, overwrite);
+                    continue;
+                }
+                Parallel.forRange(nPanels, (long) kc * NR, (p0, p1) ->
+                        packB(pb, b, bBase, brs, bcs, kc, nc, NR, p0, p1));
                 if (splitM) {
                     Parallel.forRange(mTiles, 2L * MR * nc * kc, (t0, t1) -> {
                         int i0 = t0 * MR, i1 = Math.min(m, t1 * MR);
