@@ -86,6 +86,14 @@ public final class CpuGemm {
         String name();
 
         /**
+         * Packs A[0:mc, 0:kc] (element (i,p) at a[base + i*rs + p*cs]) into this kernel's panel
+         * layout; the default is the generic {@link CpuGemm#packA}.
+         */
+        default void packA(float[] pa, float[] a, int base, int rs, int cs, int mc, int kc) {
+            CpuGemm.packA(pa, 0, a, base, rs, cs, mc, kc, mr(), aStep());
+        }
+
+        /**
          * C[0:mc, 0:nc] (+)= pa · pb[panels]. {@code pa}: ceil(mc/MR) panels of [kc][aStep];
          * {@code pb} from {@code pbOff}: ceil(nc/NR) panels of [kc][NR]. Overwrites C when
          * {@code overwrite}, else adds. {@code tmp} is scratch of at least MR·NR floats.
@@ -109,6 +117,7 @@ public final class CpuGemm {
             return (Kernel) Class.forName("dev.plumbline.tensor.backend.cpu.VectorGemmKernel")
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
+            // includes the kernel's constructor refusing a species too narrow to pay off
             return SCALAR;
         }
     }
@@ -325,7 +334,7 @@ public final class CpuGemm {
         int ncPart = Math.min(nc, p1 * NR) - j0;
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            packA(pa, a, aBase + ic * ars, ars, acs, mc, kc, MR, AS);
+            kern.packA(pa, a, aBase + ic * ars, ars, acs, mc, kc);
             kern.macro(mc, ncPart, kc, pa, pb, p0 * NR * kc,
                     c, cBase + ic * ldc + j0, ldc, overwrite, tmp);
         }
@@ -333,12 +342,12 @@ public final class CpuGemm {
 
     /**
      * Packs A[0:mc, 0:kc] (element (i,p) at a[base + i*rs + p*cs]) into MR-row panels with
-     * AS floats per k-step: pa[panel*AS*kc + p*AS + ii]; rows past mc are zero, the AS-MR
-     * padding slots are never read and left as they are.
+     * AS floats per k-step: pa[paOff + panel*AS*kc + p*AS + ii]; rows past mc are zero, the
+     * AS-MR padding slots are never read and left as they are.
      */
-    static void packA(float[] pa, float[] a, int base, int rs, int cs, int mc, int kc, int MR,
-            int AS) {
-        for (int i0 = 0, dst = 0; i0 < mc; i0 += MR, dst += AS * kc) {
+    static void packA(float[] pa, int paOff, float[] a, int base, int rs, int cs, int mc, int kc,
+            int MR, int AS) {
+        for (int i0 = 0, dst = paOff; i0 < mc; i0 += MR, dst += AS * kc) {
             int rows = Math.min(MR, mc - i0);
             if (Math.abs(cs) <= Math.abs(rs)) {
                 // row-major-ish A: read each row contiguously, scatter into the panel
