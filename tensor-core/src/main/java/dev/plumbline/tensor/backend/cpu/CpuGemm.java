@@ -6,23 +6,28 @@
  * A and B are addressed by (offset, row stride, column stride), so transposed and sliced views
  * go straight in; C is row-major with a leading (row) stride. Accumulation is in F32.
  *
- * Algorithm (BLIS / GotoBLAS): three loops of cache blocking around a register-blocked
- * micro-kernel that computes one MR×NR tile of C from packed panels.
+ * Algorithm (BLIS / GotoBLAS): cache blocking around a register-blocked micro-kernel that
+ * computes one MR×NR tile of C from packed panels.
  *
- *   for jc in N step NC:                  B block [KC, NC] lives in L3, shared by all threads
- *     for pc in K step KC:
- *       pack B[pc:pc+KC, jc:jc+NC] -> pb  NR-wide panels, row p of a panel contiguous
- *       for ic in M step MC:  (parallel)  A block [MC, KC] lives in L2, private to a thread
- *         pack A[ic:ic+MC, pc:pc+KC] -> pa  MR-tall panels, column p of a panel contiguous
- *         for jr in NC step NR:           B micro-panel [KC, NR] stays in L1
- *           for ir in MC step MR:
- *             C[ir:ir+MR, jr:jr+NR] += pa_panel · pb_panel   (micro-kernel, KC rank-1 updates)
+ *   for jc in N step NC:                      (NC=3072)
+ *     for pc in K step KB:                    a round: KB = KC·⌊16 MiB / (4·NC·KC)⌋ rows of B
+ *       pack B[pc:pc+KB, jc:jc+NC] -> pb      (parallel over NR panels) KC-deep blocks of
+ *                                             NR-wide panels, row p of a panel contiguous
+ *       for rows of C:  (parallel)            each thread owns a range of MR-row tiles
+ *         for q in KB step KC:                one [KC, NC] block of pb in L2/L3, shared
+ *           for ic in rows step MC:
+ *             pack A[ic:ic+MC, pc+q:+KC] -> pa  MR-row panels, private to the thread, L2
+ *             for jr in NC step NR:           B micro-panel [KC, NR] stays in L1
+ *               for ir in MC step MR:
+ *                 C[ir:+MR, jr:+NR] += pa_panel · pb_panel   (micro-kernel, KC rank-1 updates)
  *
  * Packing absorbs any strides and pads edge panels with zeros, so the micro-kernel always runs
  * full tiles; edge tiles are computed into a scratch tile and only the valid part is written.
  * Packing buffers are per thread (ThreadLocal) and grow once, so steady state allocates no
- * arrays. Work is split over M (row ranges, each thread packs its own rows of A) when M has
- * enough tiles, else over N (panels of the shared packed B).
+ * arrays. B is packed for a whole round (usually all of K) before the threads start, so they
+ * meet at two joins per round rather than per KC step. Work is split over M when there are at
+ * least two row tiles per thread, else over N panels (then each thread packs the few rows of A
+ * itself). Products under 4 Mflop run on the calling thread.
  *
  * Kernels (chosen once at class init, see KERNEL):
  *   vector-N  jdk.incubator.vector, preferred species (N bits): MR=5 rows × NR=2 vectors, 10
@@ -276,11 +281,18 @@ public final class CpuGemm {
      */
     private static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
+    /**
+     * Most floats of packed B held at once (16 MiB). B is packed for several KC-deep blocks per
+     * round, so the threads meet at two joins per round instead of two per KC step: on a shared
+     * 2-core machine each join costs up to one straggling chunk.
+     */
+    private static final int PB_MAX_FLOATS = 1 << 22;
+
     private static void blocked(Kernel kern, int m, int n, int k,
             float[] a, int aOff, int ars, int acs,
             float[] b, int bOff, int brs, int bcs,
             float[] c, int cOff, int ldc, boolean accumulate) {
-        final int MR = kern.mr(), NR = kern.nr(), MC = kern.mc(), KC = kern.kc(), NC = kern.nc();
+        final int MR = kern.mr(), NR = kern.nr(), KC = kern.kc(), NC = kern.nc();
         final int mTiles = (m + MR - 1) / MR;
         // Split over M when every thread gets a couple of row tiles; otherwise over N panels.
         final boolean splitM = mTiles >= 2 * Parallel.threads();
@@ -289,30 +301,33 @@ public final class CpuGemm {
         for (int jc = 0; jc < n; jc += NC) {
             final int nc = Math.min(NC, n - jc);
             final int nPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                final int kc = Math.min(KC, k - pc);
-                final boolean overwrite = !accumulate && pc == 0;
-                final float[] pb = ws.pb(nPanels * NR * kc);
+            final int width = nPanels * NR;
+            // rows of B per round: a multiple of KC, at least one KC block
+            final int kb = Math.max(KC, PB_MAX_FLOATS / width / KC * KC);
+            for (int pc = 0; pc < k; pc += kb) {
+                final int kr = Math.min(kb, k - pc);
+                final float[] pb = ws.pb(width * kr);
                 final int bBase = bOff + pc * brs + jc * bcs;
                 final int aBase = aOff + pc * acs;
                 final int cBase = cOff + jc;
+                final boolean overwrite = !accumulate && pc == 0;
                 if (serial) {
-                    packB(pb, b, bBase, brs, bcs, kc, nc, NR, 0, nPanels);
-                    computeRows(kern, 0, m, kc, nc, 0, nPanels, a, aBase, ars, acs,
+                    packB(pb, b, bBase, brs, bcs, kr, nc, NR, KC, 0, nPanels);
+                    computeRows(kern, 0, m, kr, nc, 0, nPanels, a, aBase, ars, acs,
                             pb, c, cBase, ldc, overwrite);
                     continue;
                 }
-                Parallel.forRange(nPanels, (long) kc * NR, (p0, p1) ->
-                        packB(pb, b, bBase, brs, bcs, kc, nc, NR, p0, p1));
+                Parallel.forRange(nPanels, (long) kr * NR, (p0, p1) ->
+                        packB(pb, b, bBase, brs, bcs, kr, nc, NR, KC, p0, p1));
                 if (splitM) {
-                    Parallel.forRange(mTiles, 2L * MR * nc * kc, (t0, t1) -> {
+                    Parallel.forRange(mTiles, 2L * MR * nc * kr, (t0, t1) -> {
                         int i0 = t0 * MR, i1 = Math.min(m, t1 * MR);
-                        computeRows(kern, i0, i1, kc, nc, 0, nPanels, a, aBase, ars, acs,
+                        computeRows(kern, i0, i1, kr, nc, 0, nPanels, a, aBase, ars, acs,
                                 pb, c, cBase, ldc, overwrite);
                     });
                 } else {
-                    Parallel.forRange(nPanels, 2L * NR * m * kc, (p0, p1) ->
-                            computeRows(kern, 0, m, kc, nc, p0, p1, a, aBase, ars, acs,
+                    Parallel.forRange(nPanels, 2L * NR * m * kr, (p0, p1) ->
+                            computeRows(kern, 0, m, kr, nc, p0, p1, a, aBase, ars, acs,
                                     pb, c, cBase, ldc, overwrite));
                 }
             }
@@ -320,23 +335,32 @@ public final class CpuGemm {
     }
 
     /**
-     * Rows [i0, i1) of C × B panels [p0, p1) of the current packed B block: packs A in MC-row
-     * blocks into this thread's buffer and runs the kernel's macro loop on each.
+     * Rows [i0, i1) of C × B panels [p0, p1) of the current packed B round (kr rows of B, in
+     * KC-deep blocks): for each KC block and each MC-row block, packs A into this thread's buffer
+     * and runs the kernel's macro loop. Only the first KC block of the first round may overwrite C.
      */
-    private static void computeRows(Kernel kern, int i0, int i1, int kc, int nc, int p0, int p1,
+    private static void computeRows(Kernel kern, int i0, int i1, int kr, int nc, int p0, int p1,
             float[] a, int aBase, int ars, int acs, float[] pb,
             float[] c, int cBase, int ldc, boolean overwrite) {
-        final int MR = kern.mr(), NR = kern.nr(), MC = kern.mc(), AS = kern.aStep();
+        final int MR = kern.mr(), NR = kern.nr(), MC = kern.mc(), KC = kern.kc();
+        final int AS = kern.aStep();
         Workspace ws = WORKSPACE.get();
-        float[] pa = ws.pa((MC / MR) * AS * kc);
+        float[] pa = ws.pa((MC / MR) * AS * Math.min(KC, kr));
         float[] tmp = ws.tmp(MR * NR);
+        int width = (nc + NR - 1) / NR * NR;
         int j0 = p0 * NR;
         int ncPart = Math.min(nc, p1 * NR) - j0;
-        for (int ic = i0; ic < i1; ic += MC) {
-            int mc = Math.min(MC, i1 - ic);
-            kern.packA(pa, a, aBase + ic * ars, ars, acs, mc, kc);
-            kern.macro(mc, ncPart, kc, pa, pb, p0 * NR * kc,
-                    c, cBase + ic * ldc + j0, ldc, overwrite, tmp);
+        // KC blocks outer, MC blocks inner (GotoBLAS order): one [KC, nc] block of B stays in
+        // L2/L3 while this thread's rows stream past it
+        for (int q = 0; q < kr; q += KC) {
+            int kc = Math.min(KC, kr - q);
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic);
+                kern.packA(pa, a, aBase + ic * ars + q * acs, ars, acs, mc, kc);
+                // B block q starts after q rows of full-width panels; panel p0 within it
+                kern.macro(mc, ncPart, kc, pa, pb, width * q + p0 * NR * kc,
+                        c, cBase + ic * ldc + j0, ldc, overwrite && q == 0, tmp);
+            }
         }
     }
 
@@ -378,15 +402,26 @@ public final class CpuGemm {
     }
 
     /**
-     * Packs panels [p0, p1) of B[0:kc, 0:nc] (element (p,j) at b[base + p*rs + j*cs]) into
-     * NR-column panels: pb[panel*NR*kc + p*NR + jj]; columns past nc are zero.
+     * Packs panels [p0, p1) of B[0:kr, 0:nc] (element (p,j) at b[base + p*rs + j*cs]) in
+     * KC-deep blocks: block q (rows q..q+kc) starts at width*q (width = nc rounded up to NR),
+     * and within it panel t holds pb[width*q + t*NR*kc + p*NR + jj]; columns past nc are zero.
      */
-    static void packB(float[] pb, float[] b, int base, int rs, int cs, int kc, int nc, int NR,
-            int p0, int p1) {
+    static void packB(float[] pb, float[] b, int base, int rs, int cs, int kr, int nc, int NR,
+            int KC, int p0, int p1) {
+        int width = (nc + NR - 1) / NR * NR;
+        for (int q = 0; q < kr; q += KC) {
+            packBlockB(pb, width * q, b, base + q * rs, rs, cs, Math.min(KC, kr - q), nc, NR,
+                    p0, p1);
+        }
+    }
+
+    /** One KC-deep block of {@link #packB}: panel t at pb[pbOff + t*NR*kc + p*NR + jj]. */
+    private static void packBlockB(float[] pb, int pbOff, float[] b, int base, int rs, int cs,
+            int kc, int nc, int NR, int p0, int p1) {
         for (int panel = p0; panel < p1; panel++) {
             int j0 = panel * NR;
             int cols = Math.min(NR, nc - j0);
-            int dst = panel * NR * kc;
+            int dst = pbOff + panel * NR * kc;
             if (cs == 1) {
                 // row-major B: each panel row is a contiguous run
                 for (int p = 0; p < kc; p++) {

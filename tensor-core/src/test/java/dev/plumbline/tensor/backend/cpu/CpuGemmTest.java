@@ -183,6 +183,8 @@ class CpuGemmTest {
         check(kern, 300, 70, 600, false, true, true, 1, 0);   // several MC and KC blocks
         check(kern, 13, 3100, 300, true, false, false, 0, 2); // more than NC columns, split over N
         check(kern, 2, 1000, 513, false, false, true, 0, 0);  // wide and short
+        check(kern, 40, 3100, 1300, false, true, true, 0, 0); // B packed in two rounds
+        check(kern, 3, 3100, 1300, true, false, false, 3, 0); // ... and split over N
     }
 
     @ParameterizedTest(name = "{0}")
