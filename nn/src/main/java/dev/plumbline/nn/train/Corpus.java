@@ -203,12 +203,23 @@ public final class Corpus {
 
     /**
      * A batch of {@code batchSize} rows of {@code seqLen} positions, drawn with {@code gen}: random
-     * window starts (PACKED) or random examples (PER_EXAMPLE). The same generator state gives the
-     * same batch.
+     * window starts (PACKED) or random examples (PER_EXAMPLE, where rows are only as long as the
+     * batch's longest example, at most {@code seqLen}). The same generator state gives the same batch.
      */
     public Batch sample(Generator gen, int batchSize, int seqLen) {
         if (batchSize < 1 || seqLen < 1) {
             throw new IllegalArgumentException("Corpus.sample: batchSize and seqLen must be >= 1, got " + batchSize + ", " + seqLen);
+        }
+        Example[] picked = null;
+        if (packing == Packing.PER_EXAMPLE) {
+            // draw the rows first so the batch is only as wide as its longest example (less padding work)
+            picked = new Example[batchSize];
+            int longest = 1;
+            for (int r = 0; r < batchSize; r++) {
+                picked[r] = examples.get(gen.nextInt(examples.size()));
+                longest = Math.max(longest, picked[r].tokens().length - 1);
+            }
+            seqLen = Math.min(seqLen, longest);
         }
         int[] ids = new int[batchSize * seqLen];
         int[] targets = new int[batchSize * seqLen];
@@ -223,8 +234,7 @@ public final class Corpus {
                 int s = gen.nextInt(starts);
                 fillRow(stream, streamTarget, s, ids, targets, o, seqLen);
             } else {
-                Example e = examples.get(gen.nextInt(examples.size()));
-                fillRow(e.tokens(), e.target(), 0, ids, targets, o, seqLen);
+                fillRow(picked[r].tokens(), picked[r].target(), 0, ids, targets, o, seqLen);
             }
         }
         return new Batch(ids, targets, batchSize, seqLen);

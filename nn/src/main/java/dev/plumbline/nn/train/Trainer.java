@@ -156,7 +156,7 @@ public final class Trainer {
         long first = step;
         double[] losses = new double[(int) Math.max(0, untilStep - first)];
         Device device = module.device();
-        long tokensPerStep = (long) cfg.batchSize * seqLen * cfg.accumSteps;
+        long tokensSeen = 0;
         ProgressLine bar = cfg.progress ? new ProgressLine(progressOut, cfg.maxSteps, System.console() != null) : null;
         long trainNanos = 0;
         long lastSaved = -1;
@@ -170,6 +170,7 @@ public final class Trainer {
                 double lossSum = 0;
                 for (int micro = 0; micro < cfg.accumSteps; micro++) {
                     Batch b = train.sample(sampler, cfg.batchSize, seqLen);
+                    tokensSeen += (long) b.batchSize() * b.seqLen();
                     try (Scope s = Scope.open()) {
                         Tensor loss = lossOf(b, device);
                         accumulation.scale(loss).backward();
@@ -211,7 +212,7 @@ public final class Trainer {
                 step++;
                 losses[(int) (step - first - 1)] = loss;
                 trainNanos += System.nanoTime() - t0;
-                double tokPerSec = tokensPerStep * (step - first) / (trainNanos / 1e9);
+                double tokPerSec = tokensSeen / (trainNanos / 1e9);
                 double secPerStep = trainNanos / 1e9 / (step - first);
                 if (metrics != null && (step % cfg.logEvery == 0 || step == untilStep)) {
                     Map<String, Object> rec = new LinkedHashMap<>();
@@ -253,7 +254,7 @@ public final class Trainer {
             if (bar != null) {
                 bar.finish();
             }
-            double tps = trainNanos == 0 ? 0 : tokensPerStep * (step - first) / (trainNanos / 1e9);
+            double tps = trainNanos == 0 ? 0 : tokensSeen / (trainNanos / 1e9);
             return new TrainResult(first, step, losses, evalLoss, tps);
         }
     }

@@ -94,17 +94,19 @@ class TrainerTest {
         Files.writeString(file, "{\"prompt\": \"ab\", \"response\": \"cd\"}\n\n{\"prompt\": \"xyz\", \"response\": \"q\"}\n");
         Corpus corpus = Corpus.fromJsonl(file, LETTERS, EOS, PAD);
         assertEquals(Corpus.Packing.PER_EXAMPLE, corpus.packing());
-        // rows by hand: "ab|cd<eos>" → ids a b c d EOS PAD, targets −100 c d EOS −100 −100
+        // rows by hand: "ab|cd<eos>" → ids a b c d, targets −100 c d EOS; the batch is only as wide as
+        // its longest example needs (4 inputs), not the requested 6
         Batch b = corpus.sample(new Generator(5), 4, 6);
+        assertEquals(4, b.seqLen(), "rows are trimmed to the longest example");
         for (int r = 0; r < 4; r++) {
-            int[] ids = java.util.Arrays.copyOfRange(b.ids(), r * 6, r * 6 + 6);
-            int[] tg = java.util.Arrays.copyOfRange(b.targets(), r * 6, r * 6 + 6);
+            int[] ids = java.util.Arrays.copyOfRange(b.ids(), r * 4, r * 4 + 4);
+            int[] tg = java.util.Arrays.copyOfRange(b.targets(), r * 4, r * 4 + 4);
             if (ids[0] == 0) {
-                assertArrayEquals(new int[] {0, 1, 2, 3, EOS, PAD}, ids, "ids of row " + r);
-                assertArrayEquals(new int[] {-100, 2, 3, EOS, -100, -100}, tg, "targets of row " + r);
+                assertArrayEquals(new int[] {0, 1, 2, 3}, ids, "ids of row " + r);
+                assertArrayEquals(new int[] {-100, 2, 3, EOS}, tg, "targets of row " + r);
             } else {
-                assertArrayEquals(new int[] {23, 24, 25, 16, EOS, PAD}, ids, "ids of row " + r);
-                assertArrayEquals(new int[] {-100, -100, 16, EOS, -100, -100}, tg, "targets of row " + r);
+                assertArrayEquals(new int[] {23, 24, 25, 16}, ids, "ids of row " + r);
+                assertArrayEquals(new int[] {-100, -100, 16, EOS}, tg, "targets of row " + r);
             }
         }
         // the trainer's first loss equals a masked mean of −log softmax computed here in float64
