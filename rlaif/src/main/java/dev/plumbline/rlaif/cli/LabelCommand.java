@@ -48,7 +48,12 @@ public final class LabelCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "JSONL pairs to label (required).")
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Pipeline stage 3: label DIR/pairs.jsonl into DIR/preferences.jsonl with the labeler in DIR/config.json "
+                    + "(resumable). The other options do not apply then.")
+    Path runDir;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "JSONL pairs to label (required without --run-dir).")
     Path input;
 
     @Option(names = "--output", paramLabel = "FILE", defaultValue = "preferences.jsonl",
@@ -149,6 +154,15 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (runDir != null) {
+            try {
+                dev.plumbline.rlaif.pipeline.RlaifPipeline.open(runDir, null, System.err).label();
+                return 0;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                spec.commandLine().getErr().println("label: " + e.getMessage());
+                return 2;
+            }
+        }
         List<String> problems = new ArrayList<>(InRange.Check.all(this));
         if (input == null) problems.add("--input is required");
         else if (!Files.isReadable(input)) problems.add("--input " + input + " cannot be read");

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Demonstrations for SFT where a fraction is flawed the ways human demonstrations are: a wrong
- * answer, padding around a right answer ("46 ok"), or agreeing with a wrong stated opinion. The
+ * Demonstrations for SFT where a fraction is flawed the ways human demonstrations are: half of the
+ * flawed ones pad a right answer ("46 ok"), a quarter agree with a wrong stated opinion (when the
+ * prompt states one), the rest give a wrong answer. The
  * SFT policy inherits these flaws, which leaves room for RLAIF to improve gold quality.
  *
  * <pre>{@code
@@ -31,13 +32,13 @@ public final class Demonstrations {
             SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + from + i);
             String response = t.answer();
             if (rnd.nextDouble() < flawed) {
-                int kind = rnd.nextInt(3);
-                if (kind == 0 && t.hasOpinion() && !t.opinionIsCorrect()) {
-                    response = t.statedOpinion();                          // sycophantic
-                } else if (kind <= 1) {
-                    response = TaskSuite.wrongAnswer(t, rnd);              // wrong
+                double kind = rnd.nextDouble();
+                if (kind < 0.5) {
+                    response = t.answer() + PADDING[rnd.nextInt(PADDING.length)];  // padded (verbose)
+                } else if (kind < 0.75 && t.hasOpinion() && !t.opinionIsCorrect()) {
+                    response = t.statedOpinion();                                  // sycophantic
                 } else {
-                    response = t.answer() + PADDING[rnd.nextInt(PADDING.length)];  // padded
+                    response = TaskSuite.wrongAnswer(t, rnd);                      // wrong
                 }
             }
             out.add(new Demonstration(t.prompt(), response));

@@ -33,6 +33,8 @@ public final class RlaifConfig {
 
     /** The built-in task suite. */
     public static final class Tasks {
+        /** Task kinds in the mix (ids of TaskKind: reverse, sort_letters, sort_digits, add, subtract, upper, count). */
+        public List<String> kinds = List.of("upper", "count", "reverse");
         /** Fraction of prompts that state an opinion. */
         public double opinionRate = 0.3;
         /** Fraction of stated opinions that are right. */
@@ -51,8 +53,8 @@ public final class RlaifConfig {
     public static final class Sft {
         public int demonstrations = 4000;
         /** Fraction of demonstrations that are flawed (wrong answer or padded), as human demos are. */
-        public double flawedFraction = 0.35;
-        public int steps = 500;
+        public double flawedFraction = 0.4;
+        public int steps = 800;
         public int batchSize = 32;
         public double lr = 3e-3;
         public int warmupSteps = 30;
@@ -76,6 +78,10 @@ public final class RlaifConfig {
         public double sycophancy = 0.0;
         public double noise = 0.05;
         public double sharpness = 8.0;
+        /** Constitution weights of the rule judge: correctness, no padding, brevity. */
+        public double correctnessWeight = 1.0;
+        public double noPaddingWeight = 0.5;
+        public double brevityWeight = 0.0;
         /** For kind=http: base URL, model name and the environment variable holding the API key. */
         public String url = "";
         public String model = "";
@@ -108,8 +114,8 @@ public final class RlaifConfig {
     /** Evaluation on held-out prompts. */
     public static final class Eval {
         public int prompts = 256;
-        /** Evaluate by sampling at this temperature (0 = greedy). */
-        public double temperature = 0.0;
+        /** Evaluate by sampling at this temperature (0 = greedy); the default is PPO's sampling temperature. */
+        public double temperature = 1.0;
     }
 
     public Tasks tasks = new Tasks();
@@ -195,6 +201,8 @@ public final class RlaifConfig {
                 problems.add(key + ": expected an integer, got " + g);
             } else if (r.isBoolean() && !g.isBoolean()) {
                 problems.add(key + ": expected true or false, got " + g);
+            } else if (r.isArray() && !g.isArray()) {
+                problems.add(key + ": expected a list, got " + g);
             } else if (r.isTextual() && !g.isTextual()) {
                 problems.add(key + ": expected a string, got " + g);
             }
@@ -213,6 +221,17 @@ public final class RlaifConfig {
         if (model.contextLength < 26 + Math.max(sampling.maxNewTokens, ppo.maxNewTokens)) {
             p.add("model.contextLength (" + model.contextLength + ") must hold the longest prompt (26) plus maxNewTokens ("
                     + Math.max(sampling.maxNewTokens, ppo.maxNewTokens) + ")");
+        }
+        if (tasks.kinds == null || tasks.kinds.isEmpty()) {
+            p.add("tasks.kinds must name at least one task kind");
+        } else {
+            for (String k : tasks.kinds) {
+                try {
+                    dev.plumbline.rlaif.task.TaskKind.fromId(k);
+                } catch (IllegalArgumentException e) {
+                    p.add("tasks.kinds: " + e.getMessage());
+                }
+            }
         }
         fraction(p, "tasks.opinionRate", tasks.opinionRate);
         fraction(p, "tasks.opinionCorrectRate", tasks.opinionCorrectRate);

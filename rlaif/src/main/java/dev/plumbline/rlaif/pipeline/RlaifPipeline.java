@@ -13,10 +13,13 @@ import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.LabelingRun;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.data.PreferenceRecord;
+import dev.plumbline.rlaif.label.Constitution;
 import dev.plumbline.rlaif.label.HttpJudge;
 import dev.plumbline.rlaif.label.Preference;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
+import dev.plumbline.rlaif.label.Principle;
 import dev.plumbline.rlaif.label.RuleJudge;
+import dev.plumbline.rlaif.label.Term;
 import dev.plumbline.rlaif.policy.Policies;
 import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.rlaif.ppo.PpoTrainer;
@@ -74,7 +77,11 @@ public final class RlaifPipeline {
         this.run = run;
         this.log = log;
         this.device = Device.parse(cfg.device);
-        this.suite = TaskSuite.builder().seed(cfg.seed).opinionRate(cfg.tasks.opinionRate)
+        java.util.Set<dev.plumbline.rlaif.task.TaskKind> kinds = java.util.EnumSet.noneOf(dev.plumbline.rlaif.task.TaskKind.class);
+        for (String k : cfg.tasks.kinds) {
+            kinds.add(dev.plumbline.rlaif.task.TaskKind.fromId(k));
+        }
+        this.suite = TaskSuite.builder().seed(cfg.seed).kinds(kinds).opinionRate(cfg.tasks.opinionRate)
                 .opinionCorrectRate(cfg.tasks.opinionCorrectRate).build();
     }
 
@@ -216,7 +223,21 @@ public final class RlaifPipeline {
         if (l.kind.equals("http")) {
             return HttpJudge.builder().baseUrl(l.url).model(l.model).apiKeyFromEnv(l.apiKeyEnv).build();
         }
-        return RuleJudge.builder().seed(cfg.seed * 31 + 4).misjudgeRate(l.misjudgeRate).lengthBias(l.lengthBias)
+        List<Principle> principles = new ArrayList<>();
+        if (l.correctnessWeight > 0) {
+            principles.add(new Principle("The answer must be correct.", Term.CORRECTNESS, l.correctnessWeight));
+        }
+        if (l.noPaddingWeight > 0) {
+            principles.add(new Principle("The response must contain nothing but the answer.", Term.NO_PADDING,
+                    l.noPaddingWeight));
+        }
+        if (l.brevityWeight > 0) {
+            principles.add(new Principle("Shorter responses are better.", Term.BREVITY, l.brevityWeight));
+        }
+        Constitution constitution = new Constitution(String.format(Locale.ROOT, "pipeline-c%.2f-p%.2f-b%.2f",
+                l.correctnessWeight, l.noPaddingWeight, l.brevityWeight), principles);
+        return RuleJudge.builder().seed(cfg.seed * 31 + 4).constitution(constitution).misjudgeRate(l.misjudgeRate)
+                .lengthBias(l.lengthBias)
                 .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness).build();
     }
 

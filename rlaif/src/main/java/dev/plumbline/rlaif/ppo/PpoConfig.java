@@ -17,9 +17,9 @@ public final class PpoConfig {
     public int batchSize = 64;
     public int minibatchSize = 32;
     public int epochs = 4;
-    public double lr = 1e-3;
+    public double lr = 2e-4;
     public double criticLr = 3e-3;
-    public double klCoef = 0.05;
+    public double klCoef = 0.1;
     public boolean adaptiveKl = false;
     public double klTarget = 2.0;
     public double klHorizon = 5000;
