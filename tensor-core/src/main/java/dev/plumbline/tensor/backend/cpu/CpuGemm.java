@@ -52,7 +52,7 @@ package dev.plumbline.tensor.backend.cpu;
  * <pre>{@code
  * // C[2,3] = A[2,4] · B[4,3], all row-major and contiguous
  * CpuGemm.sgemm(2, 3, 4, a, 0, 4, 1, b, 0, 3, 1, c, 0, 3, false);
- * // C += Aᵀ · B where a holds A as a row-major [4,2] array: swap A's strides
+ * // C[2,3] += Xᵀ · B where a holds X, a row-major [4,2] matrix: swap the strides, no copy
  * CpuGemm.sgemm(2, 3, 4, a, 0, 1, 2, b, 0, 3, 1, c, 0, 3, true);
  * }</pre>
  *
