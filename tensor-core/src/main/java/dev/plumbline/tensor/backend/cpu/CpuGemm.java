@@ -35,8 +35,19 @@
  *   scalar    plain Java, MR=4 × NR=4, used when the Vector API module is absent or
  *             -Dplumbline.simd=false.
  *
- * Measured: see the table at the end of this comment (GemmBench, JMH, same session as
- * benchmarks/reference/torch_matmul.py).
+ * Measured on the 2-core AMD EPYC dev box (Zen 3: AVX2 + FMA, no AVX-512; one-core FMA peak
+ * measured 102 GFLOP/s, so ~204 for two), JDK 17, PyTorch 1.13 + OpenBLAS (Debian), in GFLOP/s.
+ * The box is shared with other engineers' builds (load 2-7 on 2 cores), so these are the best
+ * single calls of interleaved runs in the quietest window (13:52-14:15), not means:
+ *
+ *                                    1024³    (4096×768)·(768×768)
+ *   PyTorch, OPENBLAS_CORETYPE=Haswell  186      184
+ *   PyTorch, CORETYPE/L2_SIZE unset     164      173
+ *   CpuGemm vector-256 (2 threads)      160      159      0.86× / 0.87× of Haswell
+ *   CpuGemm scalar     (2 threads)       10        9
+ *
+ * Under load 5-6 (JMH GemmBench means, same minutes): vector-256 64 / 55, scalar 5.3 / 2.7;
+ * PyTorch medians 60 / 53 (Haswell) and 60 / 60 (unset).
  */
 package dev.plumbline.tensor.backend.cpu;
 
@@ -52,7 +63,7 @@ package dev.plumbline.tensor.backend.cpu;
  * <pre>{@code
  * // C[2,3] = A[2,4] · B[4,3], all row-major and contiguous
  * CpuGemm.sgemm(2, 3, 4, a, 0, 4, 1, b, 0, 3, 1, c, 0, 3, false);
- * // C += Aᵀ · B where a holds A as a row-major [4,2] array: swap A's strides
+ * // C[2,3] += Xᵀ · B where a holds X, a row-major [4,2] matrix: swap the strides, no copy
  * CpuGemm.sgemm(2, 3, 4, a, 0, 1, 2, b, 0, 3, 1, c, 0, 3, true);
  * }</pre>
  *
