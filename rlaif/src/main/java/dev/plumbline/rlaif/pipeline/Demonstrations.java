@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
 public final class Demonstrations {
     private Demonstrations() {}
 
-    private static final String[] PADDING = {" ok", " done", " yes", " sure", " i think", " is it"};
+    private static final String[] PADDING = {" ok thanks", " done here", " yes sure", " i think so", " is it ok", " hope it helps"};
 
     /** {@code count} demonstrations of tasks {@code from..}, each flawed with probability {@code flawed}. */
     public static List<Demonstration> mixed(TaskSuite suite, long from, int count, double flawed, long seed) {

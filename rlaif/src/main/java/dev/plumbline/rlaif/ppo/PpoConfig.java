@@ -13,13 +13,13 @@ package dev.plumbline.rlaif.ppo;
  */
 public final class PpoConfig {
 
-    public int steps = 40;
+    public int steps = 50;
     public int batchSize = 64;
     public int minibatchSize = 32;
     public int epochs = 4;
-    public double lr = 2e-4;
+    public double lr = 1e-4;
     public double criticLr = 3e-3;
-    public double klCoef = 0.1;
+    public double klCoef = 0.05;
     public boolean adaptiveKl = false;
     public double klTarget = 2.0;
     public double klHorizon = 5000;

@@ -184,6 +184,7 @@ public final class PpoTrainer {
             int total = tp + n;
             double pgSum = 0, vfSum = 0, cfSum = 0, akSum = 0, vcSum = 0, ratioSum = 0, entSum = 0;
             int updates = 0;
+            double firstKl = Double.NaN;
             int mb = cfg.minibatchSize;
             for (int e = 0; e < cfg.epochs; e++) {
                 int[] perm = permutation(b);
@@ -220,6 +221,9 @@ public final class PpoTrainer {
                             Tensor ent = lsm.exp().mul(lsm).sum(-1, false).neg();   // (mb, N)
                             entSum += PpoLosses.maskedMean(ent, mMask).item();
                         }
+                        if (updates == 0) {
+                            firstKl = pl.approxKl();   // before any update: must be ~0 (log-probs recomputed exactly)
+                        }
                         pgSum += pl.loss().item();
                         vfSum += vl.loss().item();
                         cfSum += pl.clipFraction();
@@ -249,6 +253,7 @@ public final class PpoTrainer {
             m.put("objective/raw_scores", rawMean);
             m.put("policy/approxkl_avg", akSum / updates);
             m.put("policy/clipfrac_avg", cfSum / updates);
+            m.put("policy/approxkl_first_minibatch", firstKl);
             m.put("loss/policy_avg", pgSum / updates);
             m.put("loss/value_avg", vfSum / updates);
             m.put("val/clipfrac_avg", vcSum / updates);
