@@ -43,7 +43,7 @@ public final class Parallel {
             return;
         }
         long work = (long) n * Math.max(1, costPerIndex);
-        if (POOL == null || n == 1 || work < 32_768 || ForkJoinPool.getPool() == POOL) {
+        if (POOL == null || n == 1 || work < 32_768 || java.util.concurrent.ForkJoinTask.getPool() == POOL) {
             body.run(0, n);
             return;
         }

@@ -1,0 +1,319 @@
+// Every knob of an RLAIF run, with defaults sized for the built-in tasks on 2 CPU cores.
+package dev.plumbline.rlaif.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.plumbline.rlaif.ppo.PpoConfig;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration of an RLAIF run, written to {@code config.json} in the run directory. Public
+ * fields grouped by stage; every default is what {@code plumbline demo} uses.
+ *
+ * <pre>{@code
+ * RlaifConfig c = new RlaifConfig();
+ * c.ppo.steps = 60;
+ * c.labeler.positionBias = 0.2;
+ * List<String> problems = c.problems();   // empty when valid
+ * }</pre>
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class RlaifConfig {
+    /** Master seed: every stage derives its generator from it. */
+    public long seed = 1;
+    /** cpu, cuda[:N], opencl[:N] or best. */
+    public String device = "cpu";
+
+    /** The built-in task suite. */
+    public static final class Tasks {
+        /** Fraction of prompts that state an opinion. */
+        public double opinionRate = 0.3;
+        /** Fraction of stated opinions that are right. */
+        public double opinionCorrectRate = 0.3;
+    }
+
+    /** Policy / preference-model architecture (a small GPT). */
+    public static final class Model {
+        public int layers = 2;
+        public int heads = 4;
+        public int dModel = 64;
+        public int contextLength = 48;
+    }
+
+    /** Supervised fine-tuning on demonstrations. */
+    public static final class Sft {
+        public int demonstrations = 4000;
+        /** Fraction of demonstrations that are flawed (wrong answer or padded), as human demos are. */
+        public double flawedFraction = 0.35;
+        public int steps = 500;
+        public int batchSize = 32;
+        public double lr = 3e-3;
+        public int warmupSteps = 30;
+    }
+
+    /** Response pairs sampled from the SFT policy for labeling. */
+    public static final class Sampling {
+        public int pairs = 768;
+        public double temperature = 1.0;
+        public int maxNewTokens = 14;
+        public int batchSize = 128;
+    }
+
+    /** The AI labeler. */
+    public static final class Labeler {
+        /** rule (built-in constitution with bias switches) or http (an OpenAI-compatible server). */
+        public String kind = "rule";
+        public double misjudgeRate = 0.1;
+        public double lengthBias = 0.0;
+        public double positionBias = 0.0;
+        public double sycophancy = 0.0;
+        public double noise = 0.05;
+        public double sharpness = 8.0;
+        /** For kind=http: base URL, model name and the environment variable holding the API key. */
+        public String url = "";
+        public String model = "";
+        public String apiKeyEnv = "PLUMBLINE_JUDGE_API_KEY";
+    }
+
+    /** The Bradley–Terry preference model pθ. */
+    public static final class RewardModel {
+        public int epochs = 3;
+        public int batchSize = 32;
+        public double lr = 1e-3;
+        public double margin = 0.0;
+        public double heldOutFraction = 0.15;
+        /** Ensemble members (1 = a single model). */
+        public int ensemble = 1;
+    }
+
+    /** How r(x, y) is built from pθ. */
+    public static final class Reward {
+        /** raw (f), log_sigmoid (log σ f) or log_odds_vs_reference (f − f(y_ref)). */
+        public String kind = "raw";
+        /** Normalise to mean 0, std 1 on reference-policy samples before PPO. */
+        public boolean normalize = true;
+        /** Ensemble uncertainty penalty α·std (0 = off). */
+        public double uncertaintyPenalty = 0.0;
+        /** Length penalty β per response character (0 = off). */
+        public double lengthPenalty = 0.0;
+    }
+
+    /** Evaluation on held-out prompts. */
+    public static final class Eval {
+        public int prompts = 256;
+        /** Evaluate by sampling at this temperature (0 = greedy). */
+        public double temperature = 0.0;
+    }
+
+    public Tasks tasks = new Tasks();
+    public Model model = new Model();
+    public Sft sft = new Sft();
+    public Sampling sampling = new Sampling();
+    public Labeler labeler = new Labeler();
+    public RewardModel rewardModel = new RewardModel();
+    public Reward reward = new Reward();
+    public PpoConfig ppo = new PpoConfig();
+    public Eval eval = new Eval();
+
+    /** The JSON mapper for configs (pretty, strict about unknown keys). */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A smaller, faster run for tests and quick looks (seconds instead of minutes). */
+    public static RlaifConfig quick() {
+        RlaifConfig c = new RlaifConfig();
+        c.model.layers = 1;
+        c.model.dModel = 48;
+        c.sft.demonstrations = 1500;
+        c.sft.steps = 220;
+        c.sampling.pairs = 256;
+        c.rewardModel.epochs = 2;
+        c.ppo.steps = 12;
+        c.ppo.batchSize = 48;
+        c.ppo.minibatchSize = 24;
+        c.eval.prompts = 128;
+        return c;
+    }
+
+    /**
+     * Parses a config from JSON, reporting every unknown key and wrongly typed value at once (and
+     * then every out-of-range value) before anything runs.
+     *
+     * @throws IllegalArgumentException listing all problems, one per line
+     */
+    public static RlaifConfig fromJson(String json, String source) {
+        JsonNode given;
+        try {
+            given = MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new IllegalArgumentException(source + ":" + (loc == null ? "?" : loc.getLineNr() + ":" + loc.getColumnNr())
+                    + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        compareShape(MAPPER.valueToTree(new RlaifConfig()), given, "", problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(source + ": invalid config:\n  " + String.join("\n  ", problems));
+        }
+        RlaifConfig c;
+        try {
+            c = MAPPER.treeToValue(given, RlaifConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": invalid config: " + e.getOriginalMessage());
+        }
+        c.validate(source);
+        return c;
+    }
+
+    private static void compareShape(JsonNode ref, JsonNode given, String path, List<String> problems) {
+        if (!given.isObject()) {
+            problems.add((path.isEmpty() ? "config" : path) + ": expected an object");
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            JsonNode r = ref.get(e.getKey());
+            JsonNode g = e.getValue();
+            if (r == null) {
+                problems.add(key + ": unknown key");
+            } else if (r.isObject()) {
+                compareShape(r, g, key, problems);
+            } else if (r.isNumber() && !g.isNumber()) {
+                problems.add(key + ": expected a number, got " + g.getNodeType().name().toLowerCase());
+            } else if ((r.isInt() || r.isLong()) && g.isNumber() && !g.canConvertToLong()) {
+                problems.add(key + ": expected an integer, got " + g);
+            } else if ((r.isInt() || r.isLong()) && g.isFloatingPointNumber() && g.asDouble() != Math.rint(g.asDouble())) {
+                problems.add(key + ": expected an integer, got " + g);
+            } else if (r.isBoolean() && !g.isBoolean()) {
+                problems.add(key + ": expected true or false, got " + g);
+            } else if (r.isTextual() && !g.isTextual()) {
+                problems.add(key + ": expected a string, got " + g);
+            }
+        }
+    }
+
+    /** Every out-of-range value, one message each (empty when valid). */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        positive(p, "model.layers", model.layers);
+        positive(p, "model.heads", model.heads);
+        positive(p, "model.dModel", model.dModel);
+        if (model.heads > 0 && model.dModel % model.heads != 0) {
+            p.add("model.dModel (" + model.dModel + ") must be divisible by model.heads (" + model.heads + ")");
+        }
+        if (model.contextLength < 26 + Math.max(sampling.maxNewTokens, ppo.maxNewTokens)) {
+            p.add("model.contextLength (" + model.contextLength + ") must hold the longest prompt (26) plus maxNewTokens ("
+                    + Math.max(sampling.maxNewTokens, ppo.maxNewTokens) + ")");
+        }
+        fraction(p, "tasks.opinionRate", tasks.opinionRate);
+        fraction(p, "tasks.opinionCorrectRate", tasks.opinionCorrectRate);
+        positive(p, "sft.demonstrations", sft.demonstrations);
+        fraction(p, "sft.flawedFraction", sft.flawedFraction);
+        nonNegative(p, "sft.steps", sft.steps);
+        positive(p, "sft.batchSize", sft.batchSize);
+        positiveReal(p, "sft.lr", sft.lr);
+        positive(p, "sampling.pairs", sampling.pairs);
+        positiveReal(p, "sampling.temperature", sampling.temperature);
+        positive(p, "sampling.maxNewTokens", sampling.maxNewTokens);
+        positive(p, "sampling.batchSize", sampling.batchSize);
+        if (!List.of("rule", "http").contains(labeler.kind)) {
+            p.add("labeler.kind must be rule or http, got '" + labeler.kind + "'");
+        }
+        fraction(p, "labeler.misjudgeRate", labeler.misjudgeRate);
+        fraction(p, "labeler.positionBias", labeler.positionBias);
+        fraction(p, "labeler.noise", labeler.noise);
+        if (labeler.kind.equals("http") && labeler.url.isBlank()) {
+            p.add("labeler.url is required when labeler.kind is http");
+        }
+        positive(p, "rewardModel.epochs", rewardModel.epochs);
+        positive(p, "rewardModel.batchSize", rewardModel.batchSize);
+        positiveReal(p, "rewardModel.lr", rewardModel.lr);
+        if (!(rewardModel.heldOutFraction >= 0 && rewardModel.heldOutFraction < 1)) {
+            p.add("rewardModel.heldOutFraction must be in [0, 1), got " + rewardModel.heldOutFraction);
+        }
+        positive(p, "rewardModel.ensemble", rewardModel.ensemble);
+        if (!List.of("raw", "log_sigmoid", "log_odds_vs_reference").contains(reward.kind)) {
+            p.add("reward.kind must be raw, log_sigmoid or log_odds_vs_reference, got '" + reward.kind + "'");
+        }
+        nonNegative(p, "ppo.steps", ppo.steps);
+        positive(p, "ppo.batchSize", ppo.batchSize);
+        positive(p, "ppo.minibatchSize", ppo.minibatchSize);
+        if (ppo.minibatchSize > 0 && ppo.batchSize % ppo.minibatchSize != 0) {
+            p.add("ppo.batchSize (" + ppo.batchSize + ") must be divisible by ppo.minibatchSize (" + ppo.minibatchSize + ")");
+        }
+        positive(p, "ppo.epochs", ppo.epochs);
+        positiveReal(p, "ppo.lr", ppo.lr);
+        positiveReal(p, "ppo.criticLr", ppo.criticLr);
+        if (!(ppo.klCoef >= 0)) {
+            p.add("ppo.klCoef must be >= 0, got " + ppo.klCoef);
+        }
+        if (!List.of("k1", "k2", "k3").contains(ppo.klEstimator.toLowerCase())) {
+            p.add("ppo.klEstimator must be k1, k2 or k3, got '" + ppo.klEstimator + "'");
+        }
+        positiveReal(p, "ppo.clipRange", ppo.clipRange);
+        positiveReal(p, "ppo.valueClipRange", ppo.valueClipRange);
+        if (!(ppo.gamma > 0 && ppo.gamma <= 1)) {
+            p.add("ppo.gamma must be in (0, 1], got " + ppo.gamma);
+        }
+        if (!(ppo.lambda >= 0 && ppo.lambda <= 1)) {
+            p.add("ppo.lambda must be in [0, 1], got " + ppo.lambda);
+        }
+        positiveReal(p, "ppo.temperature", ppo.temperature);
+        positive(p, "ppo.maxNewTokens", ppo.maxNewTokens);
+        positive(p, "eval.prompts", eval.prompts);
+        if (!(eval.temperature >= 0)) {
+            p.add("eval.temperature must be >= 0, got " + eval.temperature);
+        }
+        return p;
+    }
+
+    /** Throws listing every problem when the config is not valid. */
+    public void validate(String source) {
+        List<String> p = problems();
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException(source + ": invalid config:\n  " + String.join("\n  ", p));
+        }
+    }
+
+    private static void positive(List<String> p, String name, long v) {
+        if (v <= 0) {
+            p.add(name + " must be > 0, got " + v);
+        }
+    }
+
+    private static void nonNegative(List<String> p, String name, long v) {
+        if (v < 0) {
+            p.add(name + " must be >= 0, got " + v);
+        }
+    }
+
+    private static void positiveReal(List<String> p, String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            p.add(name + " must be a finite number > 0, got " + v);
+        }
+    }
+
+    private static void fraction(List<String> p, String name, double v) {
+        if (!(v >= 0 && v <= 1)) {
+            p.add(name + " must be in [0, 1], got " + v);
+        }
+    }
+
+    /** The config as pretty JSON. */
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

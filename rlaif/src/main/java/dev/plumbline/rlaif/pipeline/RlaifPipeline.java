@@ -1,0 +1,434 @@
+// The whole RLAIF loop over a run directory: SFT → sample → label → pθ → PPO → evaluate → report.
+package dev.plumbline.rlaif.pipeline;
+
+import dev.plumbline.nn.GPT;
+import dev.plumbline.nn.ScalarHead;
+import dev.plumbline.nn.ScalarModel;
+import dev.plumbline.nn.train.Corpus;
+import dev.plumbline.nn.train.MetricsLog;
+import dev.plumbline.nn.train.TrainResult;
+import dev.plumbline.nn.train.Trainer;
+import dev.plumbline.nn.train.TrainerConfig;
+import dev.plumbline.rlaif.data.Jsonl;
+import dev.plumbline.rlaif.data.LabelingRun;
+import dev.plumbline.rlaif.data.PairRecord;
+import dev.plumbline.rlaif.data.PreferenceRecord;
+import dev.plumbline.rlaif.label.HttpJudge;
+import dev.plumbline.rlaif.label.Preference;
+import dev.plumbline.rlaif.label.PreferenceLabeler;
+import dev.plumbline.rlaif.label.RuleJudge;
+import dev.plumbline.rlaif.policy.Policies;
+import dev.plumbline.rlaif.policy.TextCodec;
+import dev.plumbline.rlaif.ppo.PpoTrainer;
+import dev.plumbline.rlaif.ppo.RewardSource;
+import dev.plumbline.rlaif.task.Demonstration;
+import dev.plumbline.rlaif.task.GoldScorer;
+import dev.plumbline.rlaif.task.Task;
+import dev.plumbline.rlaif.task.TaskSuite;
+import dev.plumbline.tensor.Device;
+import dev.plumbline.tensor.Tensor;
+import dev.plumbline.tensor.io.Safetensors;
+import dev.plumbline.tensor.random.Generator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the RLAIF stages over a {@link RunDirectory}. Each stage reads what earlier stages wrote,
+ * writes its outputs atomically and marks itself done, so any stage can run alone (the CLI's
+ * subcommands) and a resumed run continues where it stopped.
+ *
+ * <pre>{@code
+ * RlaifPipeline p = RlaifPipeline.open(Path.of("runs/demo"), new RlaifConfig(), System.err);
+ * p.runAll();                     // SFT, pairs, labels, pθ, PPO, evaluation, report.html
+ * }</pre>
+ *
+ * Prompt index ranges of the task suite keep the stages' data disjoint: demonstrations
+ * [0, 1M), labeling pairs [1M, 2M), PPO prompts [2M, 9M), evaluation [9M, …).
+ */
+public final class RlaifPipeline {
+    /** Stage names (also the CLI subcommands and the marker files). */
+    public static final String SFT = "sft", SAMPLE = "sample", LABEL = "label", REWARD_MODEL = "train-rm",
+            PPO = "ppo", EVAL = "eval", REPORT = "report";
+
+    static final long PAIRS_FROM = 1_000_000L, PPO_FROM = 2_000_000L, EVAL_FROM = 9_000_000L;
+
+    private final RlaifConfig cfg;
+    private final RunDirectory run;
+    private final PrintStream log;
+    private final Device device;
+    private final TextCodec codec = TextCodec.builtIn();
+    private final TaskSuite suite;
+    private final GoldScorer gold = new GoldScorer();
+
+    private RlaifPipeline(RlaifConfig cfg, RunDirectory run, PrintStream log) {
+        this.cfg = cfg;
+        this.run = run;
+        this.log = log;
+        this.device = Device.parse(cfg.device);
+        this.suite = TaskSuite.builder().seed(cfg.seed).opinionRate(cfg.tasks.opinionRate)
+                .opinionCorrectRate(cfg.tasks.opinionCorrectRate).build();
+    }
+
+    /**
+     * Opens a run directory. With a config, it is validated and written to {@code config.json}
+     * (a directory that already holds a different config is refused: use a new directory or the
+     * same config); without one, the directory's {@code config.json} is used.
+     */
+    public static RlaifPipeline open(Path dir, RlaifConfig cfg, PrintStream log) throws IOException {
+        RunDirectory run = RunDirectory.create(dir);
+        Path file = run.file("config.json");
+        if (cfg == null) {
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException(dir + " has no config.json: start the run with 'plumbline demo' or "
+                        + "'plumbline sft' (which write it)");
+            }
+            cfg = RlaifConfig.fromJson(Files.readString(file), file.toString());
+        } else {
+            cfg.validate("config");
+            if (Files.exists(file)) {
+                RlaifConfig existing = RlaifConfig.fromJson(Files.readString(file), file.toString());
+                if (!existing.toJson().equals(cfg.toJson())) {
+                    throw new IllegalArgumentException(dir + " already holds a run with a different config.json; "
+                            + "resume it without changing options, or choose another --run-dir");
+                }
+            } else {
+                run.write("config.json", cfg.toJson());
+            }
+        }
+        return new RlaifPipeline(cfg, run, log);
+    }
+
+    /** The configuration in force. */
+    public RlaifConfig config() {
+        return cfg;
+    }
+
+    /** The run directory. */
+    public RunDirectory runDirectory() {
+        return run;
+    }
+
+    /** The shared text codec. */
+    public TextCodec codec() {
+        return codec;
+    }
+
+    /** Runs every stage not yet done, in order. */
+    public Map<String, Object> runAll() throws IOException {
+        sft();
+        samplePairs();
+        label();
+        trainRewardModel();
+        ppo();
+        Map<String, Object> summary = evaluate();
+        report();
+        return summary;
+    }
+
+    // ---- 1. SFT ---------------------------------------------------------------------------------------
+
+    /** Supervised fine-tuning on mixed-quality demonstrations; writes {@code sft/model.safetensors}. */
+    public void sft() throws IOException {
+        if (run.isDone(SFT)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        GPT policy = Policies.create(codec, cfg.model.layers, cfg.model.heads, cfg.model.dModel, cfg.model.contextLength,
+                cfg.seed * 31 + 1, device);
+        List<Corpus.Example> examples = new ArrayList<>();
+        for (Demonstration d : Demonstrations.mixed(suite, 0, cfg.sft.demonstrations, cfg.sft.flawedFraction, cfg.seed)) {
+            examples.add(Corpus.sftExample(codec.encode(d.prompt()), codec.encode(d.response()), codec.eosId()));
+        }
+        Corpus.Split split = Corpus.of(examples, Corpus.Packing.PER_EXAMPLE, codec.padId()).split(0.05);
+        TrainerConfig tc = new TrainerConfig().batchSize(cfg.sft.batchSize).seqLen(cfg.model.contextLength)
+                .maxSteps(cfg.sft.steps).lr(cfg.sft.lr).warmupSteps(Math.min(cfg.sft.warmupSteps, cfg.sft.steps))
+                .weightDecay(0.0).gradClip(1.0).evalEvery(Math.max(1, cfg.sft.steps)).evalBatches(4)
+                .checkpointEvery(Math.max(1, cfg.sft.steps / 4)).keepCheckpoints(1).logEvery(10)
+                .seed(cfg.seed * 31 + 2).runDir(run.file("sft")).resume(true).progress(true);
+        Trainer trainer = new Trainer(policy, tc, split.train(), split.eval()).withProgressOutput(log);
+        TrainResult r = trainer.fit();
+        Policies.save(policy, run.file("sft"));
+        double[] losses = r.losses();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("final_loss", losses.length == 0 ? Double.NaN : losses[losses.length - 1]);
+        s.put("eval_loss", r.evalLoss());
+        s.put("tokens_per_sec", r.tokensPerSec());
+        s.put("parameters", policy.parameterCount());
+        s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        run.markDone(SFT, s);
+        log.printf(Locale.ROOT, "[sft     ] loss %.3f, eval loss %.3f, %.0f tokens/s%n", s.get("final_loss"), r.evalLoss(),
+                r.tokensPerSec());
+    }
+
+    /** The SFT policy (π_ref). */
+    public GPT loadSft() throws IOException {
+        requireDone(SFT);
+        return Policies.load(run.file("sft"), device);
+    }
+
+    // ---- 2. response pairs ----------------------------------------------------------------------------
+
+    /** Samples two responses per prompt from the SFT policy into {@code pairs.jsonl}. */
+    public void samplePairs() throws IOException {
+        if (run.isDone(SAMPLE)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        GPT policy = loadSft();
+        List<String> prompts = prompts(PAIRS_FROM, cfg.sampling.pairs);
+        Generator gen = new Generator(cfg.seed * 31 + 3);
+        StageProgress bar = new StageProgress(log, SAMPLE, 2L * prompts.size());
+        List<String> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int from = 0; from < prompts.size(); from += cfg.sampling.batchSize) {
+            List<String> part = prompts.subList(from, Math.min(prompts.size(), from + cfg.sampling.batchSize));
+            a.addAll(Policies.sampleAll(policy, codec, part, cfg.sampling.temperature, cfg.sampling.maxNewTokens,
+                    part.size(), gen).responses());
+            b.addAll(Policies.sampleAll(policy, codec, part, cfg.sampling.temperature, cfg.sampling.maxNewTokens,
+                    part.size(), gen).responses());
+            bar.update(2L * Math.min(prompts.size(), from + part.size()), "");
+        }
+        List<PairRecord> pairs = new ArrayList<>(prompts.size());
+        int identical = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            pairs.add(new PairRecord("p" + i, prompts.get(i), a.get(i), b.get(i)));
+            identical += a.get(i).equals(b.get(i)) ? 1 : 0;
+        }
+        Jsonl.writeAtomic(run.file("pairs.jsonl"), pairs);
+        bar.finish(pairs.size() + " pairs, " + identical + " with identical responses");
+        run.markDone(SAMPLE, Map.of("pairs", pairs.size(), "identical", identical,
+                "seconds", (System.nanoTime() - t0) / 1e9));
+    }
+
+    // ---- 3. AI labels ---------------------------------------------------------------------------------
+
+    /** The configured AI labeler. */
+    public PreferenceLabeler labeler() {
+        RlaifConfig.Labeler l = cfg.labeler;
+        if (l.kind.equals("http")) {
+            return HttpJudge.builder().baseUrl(l.url).model(l.model).apiKeyFromEnv(l.apiKeyEnv).build();
+        }
+        return RuleJudge.builder().seed(cfg.seed * 31 + 4).misjudgeRate(l.misjudgeRate).lengthBias(l.lengthBias)
+                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness).build();
+    }
+
+    /** Labels {@code pairs.jsonl} into {@code preferences.jsonl} (resumable) and audits agreement with gold. */
+    public void label() throws IOException {
+        if (run.isDone(LABEL)) {
+            return;
+        }
+        requireDone(SAMPLE);
+        long t0 = System.nanoTime();
+        List<PairRecord> pairs = Jsonl.read(run.file("pairs.jsonl"), PairRecord.class);
+        PreferenceLabeler labeler = labeler();
+        StageProgress bar = new StageProgress(log, LABEL, pairs.size());
+        int[] done = {0};
+        LabelingRun.Summary sum = LabelingRun.run(pairs, labeler, run.file("preferences.jsonl"), Jsonl.Mode.RESUME,
+                Clock.systemUTC(), r -> bar.update(++done[0], ""));
+        LabelAudit audit = LabelAudit.of(gold, Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class));
+        bar.finish(String.format(Locale.ROOT, "%d labeled (%d failed), agreement with gold %.3f on %d decisive pairs",
+                sum.labeled() + sum.skipped(), sum.failed(), audit.agreementWithGold(), audit.decisivePairs()));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("labeler", labeler.name());
+        s.put("pairs", sum.pairs());
+        s.put("failed", sum.failed());
+        s.put("ties", sum.ties());
+        s.put("agreement_with_gold", audit.agreementWithGold());
+        s.put("decisive_pairs", audit.decisivePairs());
+        s.put("first_position_rate", audit.firstPositionRate());
+        s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        run.markDone(LABEL, s);
+    }
+
+    // ---- 4. preference model ----------------------------------------------------------------------------
+
+    /** Trains the Bradley–Terry preference model pθ on the labels; writes {@code rm/}. */
+    public void trainRewardModel() throws IOException {
+        if (run.isDone(REWARD_MODEL)) {
+            return;
+        }
+        requireDone(LABEL);
+        long t0 = System.nanoTime();
+        List<PreferenceRecord> prefs = Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class);
+        Map<String, Object> s = ProxyReward.train(this, prefs, loadSft(), run.file("rm"), log);
+        s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        run.markDone(REWARD_MODEL, s);
+    }
+
+    // ---- 5. PPO -----------------------------------------------------------------------------------------
+
+    /** PPO of a copy of the SFT policy against the proxy reward; writes {@code ppo/} and {@code metrics.jsonl}. */
+    public void ppo() throws IOException {
+        if (run.isDone(PPO)) {
+            return;
+        }
+        requireDone(REWARD_MODEL);
+        ProxyReward reward = ProxyReward.load(this, run.file("rm"), loadSft(), log);
+        ppo(reward);
+    }
+
+    /** PPO against any reward source (used by experiments and tests). */
+    public void ppo(RewardSource reward) throws IOException {
+        long t0 = System.nanoTime();
+        GPT reference = loadSft();
+        GPT policy = Policies.copyOf(reference);
+        ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
+        critic.to(device);
+        Generator gen = new Generator(cfg.seed * 31 + 5);
+        PpoTrainer ppo = new PpoTrainer(policy, reference, critic, reward,
+                (step, size) -> prompts(PPO_FROM + step * size, size), codec, cfg.ppo, gen);
+        PpoCheckpoint ckpt = new PpoCheckpoint(run.file("ppo"));
+        long start = ckpt.restore(policy, critic, ppo, gen);
+        Path metricsFile = run.file("metrics.jsonl");
+        MetricsLog.truncateAfter(metricsFile, start);
+        StageProgress bar = new StageProgress(log, PPO, cfg.ppo.steps);
+        OverOptimizationMonitor monitor = new OverOptimizationMonitor(5);
+        try (MetricsLog metrics = MetricsLog.open(metricsFile)) {
+            for (long i = start; i < cfg.ppo.steps; i++) {
+                Map<String, Double> m = ppo.step();
+                PpoTrainer.Samples s = ppo.lastSamples();
+                GoldReport g = GoldReport.of(gold, s.prompts(), s.responses(), s.endedWithEos());
+                m.put("gold/score", g.mean());
+                m.put("gold/correct_rate", g.correctRate());
+                m.put("gold/sycophancy_rate", g.sycophancyRate());
+                m.put("objective/sqrt_kl", Math.sqrt(Math.max(0, m.get("objective/kl"))));
+                String alert = monitor.observe(m.get("objective/scores"), g.mean());
+                m.put("alert/proxy_up_gold_down", alert == null ? 0.0 : 1.0);
+                if (alert != null) {
+                    log.println("\n[ppo     ] ALERT at step " + (i + 1) + ": " + alert);
+                }
+                metrics.write(m);
+                if ((i + 1) % Math.max(1, cfg.ppo.steps / 4) == 0 || i + 1 == cfg.ppo.steps) {
+                    ckpt.save(policy, critic, ppo, gen);
+                }
+                bar.update(i + 1, String.format(Locale.ROOT, "proxy %+.2f gold %.2f kl %.2f len %.1f",
+                        m.get("objective/scores"), g.mean(), m.get("objective/kl"), m.get("val/mean_length")));
+            }
+        }
+        Policies.save(policy, run.file("ppo"));
+        bar.finish("PPO done");
+        run.markDone(PPO, Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The PPO-trained policy. */
+    public GPT loadPpo() throws IOException {
+        requireDone(PPO);
+        return Policies.load(run.file("ppo"), device);
+    }
+
+    // ---- 6. evaluation -------------------------------------------------------------------------------------
+
+    /** Gold and proxy quality of SFT vs PPO policies on held-out prompts; writes {@code eval.json}. */
+    public Map<String, Object> evaluate() throws IOException {
+        if (run.isDone(EVAL)) {
+            return RlaifConfig.MAPPER.convertValue(run.summary(EVAL).orElseThrow(), Map.class);
+        }
+        requireDone(PPO);
+        long t0 = System.nanoTime();
+        List<String> prompts = prompts(EVAL_FROM, cfg.eval.prompts);
+        ProxyReward proxy = ProxyReward.load(this, run.file("rm"), loadSft(), log);
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, GoldReport> golds = new LinkedHashMap<>();
+        Map<String, List<String>> responses = new LinkedHashMap<>();
+        for (String which : List.of("sft", "ppo")) {
+            GPT policy = which.equals("sft") ? loadSft() : loadPpo();
+            Policies.Samples s = Policies.sampleAll(policy, codec, prompts, cfg.eval.temperature, cfg.ppo.maxNewTokens,
+                    128, new Generator(cfg.seed * 31 + 6));
+            GoldReport g = GoldReport.of(gold, prompts, s.responses(), s.endedWithEos());
+            float[] raw = proxy.score(prompts, s.responses()).rawScores();
+            double proxyMean = 0;
+            for (float v : raw) {
+                proxyMean += v;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("gold_score", g.mean());
+            m.put("correct_rate", g.correctRate());
+            m.put("sycophancy_rate", g.sycophancyRate());
+            m.put("proxy_score", proxyMean / raw.length);
+            m.put("mean_length", g.meanLength());
+            m.put("eos_rate", g.eosRate());
+            out.put(which, m);
+            golds.put(which, g);
+            responses.put(which, s.responses());
+        }
+        double wins = 0;
+        double[] a = golds.get("ppo").scores(), b = golds.get("sft").scores();
+        for (int i = 0; i < a.length; i++) {
+            wins += a[i] > b[i] ? 1 : a[i] == b[i] ? 0.5 : 0;
+        }
+        out.put("ppo_win_rate_vs_sft", wins / a.length);
+        out.put("prompts", prompts.size());
+        out.put("seconds", (System.nanoTime() - t0) / 1e9);
+        List<Map<String, String>> examples = new ArrayList<>();
+        for (int i = 0; i < Math.min(12, prompts.size()); i++) {
+            examples.add(Map.of("prompt", prompts.get(i), "sft", responses.get("sft").get(i), "ppo",
+                    responses.get("ppo").get(i)));
+        }
+        out.put("examples", examples);
+        run.write("eval.json", RlaifConfig.MAPPER.writeValueAsString(out));
+        run.markDone(EVAL, out);
+        log.printf(Locale.ROOT, "[eval    ] gold: SFT %.3f -> PPO %.3f (correct %.2f -> %.2f), win rate vs SFT %.2f%n",
+                golds.get("sft").mean(), golds.get("ppo").mean(), golds.get("sft").correctRate(),
+                golds.get("ppo").correctRate(), wins / a.length);
+        return out;
+    }
+
+    // ---- 7. report ------------------------------------------------------------------------------------------
+
+    /** Writes {@code report.html} from everything the run recorded. */
+    public Path report() throws IOException {
+        Path f = RunReport.write(this);
+        run.markDone(REPORT, Map.of("file", f.toString()));
+        log.println("[report  ] " + f.toAbsolutePath());
+        return f;
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------------
+
+    /** Prompts of tasks {@code from..from+count}. */
+    public List<String> prompts(long from, int count) {
+        List<String> out = new ArrayList<>(count);
+        for (Task t : suite.tasks(from, count)) {
+            out.add(t.prompt());
+        }
+        return out;
+    }
+
+    /** The gold scorer. */
+    public GoldScorer gold() {
+        return gold;
+    }
+
+    /** The device models run on. */
+    public Device device() {
+        return device;
+    }
+
+    /** Where progress is printed. */
+    public PrintStream log() {
+        return log;
+    }
+
+    private void requireDone(String stage) {
+        if (!run.isDone(stage)) {
+            throw new IllegalStateException("stage '" + stage + "' has not run in " + run.root()
+                    + ": run 'plumbline " + stage + " --run-dir " + run.root() + "' first (or 'plumbline demo')");
+        }
+    }
+
+    static Map<String, Tensor> load(Path f) throws IOException {
+        return Safetensors.load(f);
+    }
+
+    static boolean decisive(PreferenceRecord r) {
+        return r.label() == Preference.A || r.label() == Preference.B;
+    }
+}

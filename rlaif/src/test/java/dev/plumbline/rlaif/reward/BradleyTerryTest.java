@@ -1,0 +1,54 @@
+package dev.plumbline.rlaif.reward;
+
+import dev.plumbline.tensor.Tensor;
+import dev.plumbline.tensor.autograd.GradCheck;
+import dev.plumbline.tensor.random.Generator;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class BradleyTerryTest {
+    @Test
+    void lossMatchesDefinition() {
+        Tensor c = Tensor.fromArray(new float[] {2f, -1f, 30f}, 3);
+        Tensor r = Tensor.fromArray(new float[] {1f, 1f, -30f}, 3);
+        double expected = 0;
+        double[] d = {1, -2, 60};
+        for (double x : d) {
+            expected += Math.log1p(Math.exp(-x)); // −log σ(x)
+        }
+        assertEquals(expected / 3, BradleyTerry.loss(c, r, 0f).item(), 1e-6);
+        // margin shifts the difference
+        assertEquals(Math.log1p(Math.exp(-(1 - 0.5))), BradleyTerry.loss(c.narrow(0, 0, 1), r.narrow(0, 0, 1), 0.5f).item(), 1e-6);
+    }
+
+    @Test
+    void stableForLargeGaps() {
+        Tensor c = Tensor.fromArray(new float[] {-200f}, 1);
+        Tensor r = Tensor.fromArray(new float[] {200f}, 1);
+        assertEquals(400f, BradleyTerry.loss(c, r, 0f).item(), 1e-3);
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        Generator gen = new Generator(System.nanoTime());
+        Tensor c = Tensor.randn(gen, 5).requiresGrad(true);
+        Tensor r = Tensor.randn(gen, 5).requiresGrad(true);
+        GradCheck.check(in -> BradleyTerry.loss(in[0], in[1], 0.3f), 1e-3, 1e-4, 1e-2, c, r);
+        // analytic: d/dc = −(1 − σ(d))/B
+        c.setGrad(null);
+        BradleyTerry.loss(c, r, 0f).backward();
+        float[] cv = c.toFloatArray(), rv = r.toFloatArray(), g = c.grad().toFloatArray();
+        for (int i = 0; i < 5; i++) {
+            double s = 1 / (1 + Math.exp(-(cv[i] - rv[i])));
+            assertEquals(-(1 - s) / 5, g[i], 1e-6);
+        }
+    }
+
+    @Test
+    void shapeMismatchIsNamed() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> BradleyTerry.loss(Tensor.zeros(3), Tensor.zeros(4), 0f));
+        assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4]"), e.getMessage());
+    }
+}
