@@ -1,5 +1,7 @@
 package dev.plumbline.kernels.opencl;
 
+import dev.plumbline.tensor.Device;
+import dev.plumbline.tensor.MemoryStats;
 import org.lwjgl.system.MemoryStack;
 
 import java.nio.IntBuffer;
@@ -24,15 +26,21 @@ import static org.lwjgl.opencl.CL10.*;
  */
 public final class OpenClAllocator {
     private final long context;
-    private final String device;
+    private final Device device;
+    private final long maxAllocBytes;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private long cachedBytes;
     private long reservedBytes;
     private long driverAllocations;
 
-    OpenClAllocator(long context, String device) {
+    /**
+     * @param maxAllocBytes the device's CL_DEVICE_MAX_MEM_ALLOC_SIZE; larger requests fail before any
+     *                      driver call (some drivers overcommit host memory instead of refusing)
+     */
+    OpenClAllocator(long context, Device device, long maxAllocBytes) {
         this.context = context;
         this.device = device;
+        this.maxAllocBytes = maxAllocBytes > 0 ? maxAllocBytes : Long.MAX_VALUE;
     }
 
     /** The bin (buffer size in bytes) that serves a request of {@code bytes}. */
@@ -51,7 +59,15 @@ public final class OpenClAllocator {
 
     /** A buffer of at least {@code bytes} bytes; returns {mem, binBytes}. Contents are undefined. */
     synchronized long[] acquire(long bytes, String op) {
+        if (bytes < 0) { // numel * element size overflowed
+            throw new OpenClException(device + " " + op + ": out of memory: the request overflows a 64-bit byte count; "
+                    + memoryState(), CL_INVALID_BUFFER_SIZE);
+        }
         long bin = binOf(bytes);
+        if (bin > maxAllocBytes) {
+            throw new OpenClException(device + " " + op + ": out of memory: requested " + bytes + " bytes, more than the "
+                    + "device's largest buffer (" + maxAllocBytes + " bytes); " + memoryState(), CL_INVALID_BUFFER_SIZE);
+        }
         ArrayDeque<Long> list = free.get(bin);
         if (list != null && !list.isEmpty()) {
             cachedBytes -= bin;
@@ -63,8 +79,9 @@ public final class OpenClAllocator {
             mem = create(bin);
         }
         if (mem == 0) {
-            throw new OpenClException(device + " " + op + ": clCreateBuffer of " + bin + " bytes failed with "
-                    + OpenClException.errorName(lastError) + " (reserved " + reservedBytes + " bytes)", lastError);
+            throw new OpenClException(device + " " + op + ": out of memory: requested " + bytes + " bytes (bin " + bin
+                    + "), clCreateBuffer failed with " + OpenClException.errorName(lastError)
+                    + " even after emptying the cache; " + memoryState(), lastError);
         }
         reservedBytes += bin;
         driverAllocations++;
@@ -72,6 +89,12 @@ public final class OpenClAllocator {
     }
 
     private int lastError;
+
+    /** Live and peak tensor bytes, and what this allocator holds, for out-of-memory messages. */
+    private String memoryState() {
+        return "live " + MemoryStats.liveBytes(device) + " bytes, peak " + MemoryStats.peakBytes(device)
+                + " bytes, reserved from the driver " + reservedBytes + " bytes (cached free " + cachedBytes + ")";
+    }
 
     private long create(long bin) {
         try (MemoryStack st = MemoryStack.stackPush()) {

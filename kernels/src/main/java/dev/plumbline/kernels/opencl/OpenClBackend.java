@@ -64,7 +64,7 @@ public final class OpenClBackend implements Backend {
         }
         wg = Integer.highestOneBit(Math.max(1, Math.min(256, info.maxWorkGroupSize())));
         programs = new OpenClPrograms(context, info.device(), where, "-DWG=" + wg);
-        allocator = new OpenClAllocator(context, device.toString());
+        allocator = new OpenClAllocator(context, device, info.maxAllocBytes());
     }
 
     @Override

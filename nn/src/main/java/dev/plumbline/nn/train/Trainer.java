@@ -13,6 +13,7 @@ import dev.plumbline.nn.optim.LrSchedule;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Scope;
 import dev.plumbline.tensor.Tensor;
+import dev.plumbline.tensor.autograd.AnomalyException;
 import dev.plumbline.tensor.autograd.NoGrad;
 import dev.plumbline.tensor.random.Generator;
 
@@ -59,6 +60,7 @@ public final class Trainer {
     private Generator modelGenerator;
     private PrintStream progressOut = System.err;
     private long step;
+    private long skippedSteps;
 
     /**
      * @param model a module that is a language model (GPT, or anything implementing both)
@@ -107,6 +109,14 @@ public final class Trainer {
     /** Optimizer steps done so far. */
     public long step() {
         return step;
+    }
+
+    /**
+     * Steps whose update was skipped under {@link TrainerConfig.NonFinitePolicy#SKIP_STEP} (a NaN or
+     * infinite loss or gradient), over the whole run including resumed parts.
+     */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** Trains to {@code maxSteps}, resuming from the newest checkpoint when configured to. */
@@ -164,17 +174,42 @@ public final class Trainer {
                         Tensor loss = lossOf(b, device);
                         accumulation.scale(loss).backward();
                         lossSum += loss.item();
+                    } catch (AnomalyException e) {
+                        // Anomaly mode is for finding the culprit: it always stops, naming step and op.
+                        AnomalyException named = new AnomalyException("Trainer: step " + (step + 1) + " (micro-batch " + (micro + 1)
+                                + " of " + cfg.accumSteps + "): " + e.getMessage());
+                        named.initCause(e);
+                        throw named;
                     }
                 }
-                double gradNorm = cfg.gradClip > 0 ? GradClip.clipGradNorm(params, cfg.gradClip) : GradClip.gradNorm(params);
-                optimizer.step();
-                step++;
                 double loss = lossSum / cfg.accumSteps;
-                losses[(int) (step - first - 1)] = loss;
-                if (!Double.isFinite(loss)) {
-                    throw new ArithmeticException("Trainer: loss is " + loss + " at step " + step
-                            + " (lr " + lr + ", grad norm " + gradNorm + "); lower the lr or check the data");
+                // Checked before the optimizer runs, so a NaN never reaches the parameters or the AdamW
+                // moments; clipping with errorIfNonFinite changes nothing when the norm is not finite.
+                double gradNorm;
+                String gradProblem = null;
+                try {
+                    gradNorm = cfg.gradClip > 0 ? GradClip.clipGradNorm(params, cfg.gradClip, true) : GradClip.gradNorm(params);
+                } catch (ArithmeticException e) {
+                    gradNorm = Double.NaN;
+                    gradProblem = e.getMessage();
                 }
+                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    String what = (!Double.isFinite(loss) ? "loss is " + loss
+                            : "loss is finite (" + loss + ") but the gradient norm is " + gradNorm)
+                            + " at step " + (step + 1) + " (lr " + lr + ")"
+                            + (gradProblem != null ? " [" + gradProblem + "]" : "");
+                    if (cfg.nonFinitePolicy == TrainerConfig.NonFinitePolicy.FAIL) {
+                        throw new ArithmeticException("Trainer: " + what + "; the update was not applied. Lower the lr, check "
+                                + "the data, run with -Dplumbline.anomaly=true to name the op, or set nonFinitePolicy(SKIP_STEP)");
+                    }
+                    optimizer.zeroGrad();
+                    skippedSteps++;
+                    if (bar != null) bar.message("skipped step " + (step + 1) + ": " + what);
+                } else {
+                    optimizer.step();
+                }
+                step++;
+                losses[(int) (step - first - 1)] = loss;
                 trainNanos += System.nanoTime() - t0;
                 double tokPerSec = tokensPerStep * (step - first) / (trainNanos / 1e9);
                 double secPerStep = trainNanos / 1e9 / (step - first);
@@ -185,6 +220,7 @@ public final class Trainer {
                     rec.put("lr", lr);
                     rec.put("tokens_per_sec", tokPerSec);
                     rec.put("grad_norm", gradNorm);
+                    rec.put("train/skipped_steps", skippedSteps);
                     metrics.write(rec);
                 }
                 if (bar != null) {
@@ -256,6 +292,7 @@ public final class Trainer {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("format", "plumbline-trainer-1");
         state.put("step", step);
+        state.put("skipped_steps", skippedSteps);
         state.put("sampler_seed", sampler.seed());
         state.put("sampler_offset", sampler.offset());
         if (modelGenerator != null) {
@@ -279,5 +316,6 @@ public final class Trainer {
             modelGenerator.setState(((Number) t.get("model_rng_seed")).longValue(), ((Number) t.get("model_rng_offset")).longValue());
         }
         step = savedStep;
+        skippedSteps = t.containsKey("skipped_steps") ? ((Number) t.get("skipped_steps")).longValue() : 0;
     }
 }

@@ -22,6 +22,17 @@ public final class TrainerConfig {
     /** Learning-rate shape after warm-up. */
     public enum Schedule { COSINE, LINEAR, CONSTANT }
 
+    /**
+     * What a step does when its loss or gradient norm is NaN or infinite. Either way the optimizer
+     * does not run, so the parameters keep their last finite values.
+     */
+    public enum NonFinitePolicy {
+        /** Stop the run with an ArithmeticException naming the step (and, in anomaly mode, the op). */
+        FAIL,
+        /** Drop the step's gradients, leave the parameters unchanged, count it in {@code train/skipped_steps}. */
+        SKIP_STEP
+    }
+
     int batchSize = 8;
     int seqLen = 0; // 0: the model's context length
     long maxSteps = 1000;
@@ -44,6 +55,7 @@ public final class TrainerConfig {
     Path runDir = null; // null: no files written
     boolean resume = true;
     boolean progress = true;
+    NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
 
     /** Rows per micro-batch (default 8). */
     public TrainerConfig batchSize(int v) { batchSize = v; return this; }
@@ -87,6 +99,12 @@ public final class TrainerConfig {
     public TrainerConfig resume(boolean v) { resume = v; return this; }
     /** Draw the progress bar on stderr (default true). */
     public TrainerConfig progress(boolean v) { progress = v; return this; }
+
+    /**
+     * What to do with a step whose loss or gradients are not finite (default FAIL).
+     * {@code new TrainerConfig().nonFinitePolicy(TrainerConfig.NonFinitePolicy.SKIP_STEP)}
+     */
+    public TrainerConfig nonFinitePolicy(NonFinitePolicy v) { nonFinitePolicy = java.util.Objects.requireNonNull(v, "nonFinitePolicy"); return this; }
 
     /** Throws naming the first bad setting. */
     public void validate() {
@@ -143,6 +161,7 @@ public final class TrainerConfig {
         m.put("eval_batches", evalBatches);
         m.put("checkpoint_every", checkpointEvery);
         m.put("seed", seed);
+        m.put("non_finite_policy", nonFinitePolicy.name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 }

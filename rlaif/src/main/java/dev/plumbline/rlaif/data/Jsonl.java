@@ -5,10 +5,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -61,16 +66,50 @@ public final class Jsonl {
      */
     public static <T> List<T> read(Path file, Class<T> type) throws IOException {
         List<T> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
+        // Lines are split on '\n' as bytes and decoded one by one, strictly: a reader that decodes
+        // ahead would report bad UTF-8 without the line it is on (or replace it silently).
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            ByteArrayOutputStream lineBytes = new ByteArrayOutputStream();
             long n = 0;
-            while ((line = r.readLine()) != null) {
+            int c;
+            boolean more = true;
+            while (more) {
+                c = in.read();
+                if (c >= 0 && c != '\n') {
+                    lineBytes.write(c);
+                    continue;
+                }
+                more = c >= 0;
+                if (!more && lineBytes.size() == 0) break;
                 n++;
+                byte[] b = lineBytes.toByteArray();
+                lineBytes.reset();
+                int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length; // CRLF files
+                String line = decode(file, n, b, len, utf8);
                 if (line.isBlank()) continue;
                 out.add(parseLine(file, n, line, type));
             }
         }
         return out;
+    }
+
+    private static String decode(Path file, long lineNo, byte[] b, int len, CharsetDecoder utf8) throws JsonlFormatException {
+        return decode(file, lineNo, b, 0, len, utf8);
+    }
+
+    private static String decode(Path file, long lineNo, byte[] b, int off, int len, CharsetDecoder utf8) throws JsonlFormatException {
+        ByteBuffer in = ByteBuffer.wrap(b, off, len);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(len); // UTF-8 never decodes to more chars than bytes
+        utf8.reset();
+        CoderResult r = utf8.decode(in, out, true);
+        if (!r.isError()) r = utf8.flush(out);
+        if (r.isError()) {
+            // in.position() is where the bad sequence starts
+            throw new JsonlFormatException(file, lineNo, "not valid UTF-8 at byte " + (in.position() - off) + " of the line", null);
+        }
+        return out.flip().toString();
     }
 
     /** Parses one line, turning every kind of failure into a {@link JsonlFormatException}. */
@@ -171,23 +210,26 @@ public final class Jsonl {
     /** Reads ids of the existing records; returns the byte length of the complete lines to keep. */
     private static <T> long scanForResume(Path file, Class<T> type, Function<T, String> idOf, Set<String> ids) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         int start = 0;
         long lineNo = 0;
         while (start < bytes.length) {
             lineNo++;
             int nl = start;
             while (nl < bytes.length && bytes[nl] != '\n') nl++;
-            String line = new String(bytes, start, nl - start, StandardCharsets.UTF_8);
             boolean last = nl >= bytes.length;
             if (last) {
                 // No newline: the writer died mid-line. A complete record is kept, a torn one cut.
                 try {
+                    String line = decode(file, lineNo, bytes, start, nl - start, utf8);
                     if (!line.isBlank()) ids.add(idOf.apply(parseLine(file, lineNo, line, type)));
                     return bytes.length;
                 } catch (JsonlFormatException torn) {
                     return start;
                 }
             }
+            String line = decode(file, lineNo, bytes, start, nl - start, utf8);
             if (!line.isBlank()) ids.add(idOf.apply(parseLine(file, lineNo, line, type)));
             start = nl + 1;
         }

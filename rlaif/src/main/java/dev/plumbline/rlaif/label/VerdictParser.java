@@ -42,7 +42,9 @@ public final class VerdictParser {
                     + "\\s*[.!]?$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern FENCE = Pattern.compile("^```[a-zA-Z]*\\s*(.*?)\\s*```$", Pattern.DOTALL);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Trailing text after the object ("{...} but B") is outside the grammar, so it is an error.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private VerdictParser() {
     }
@@ -62,6 +64,7 @@ public final class VerdictParser {
     private static Optional<Preference> parseJson(String s) {
         try {
             JsonNode n = JSON.readTree(s);
+            if (n == null || !n.isObject()) return Optional.empty();
             for (String key : new String[] {"preferred", "choice", "answer", "winner"}) {
                 JsonNode v = n.get(key);
                 if (v != null) {

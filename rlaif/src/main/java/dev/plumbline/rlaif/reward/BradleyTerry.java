@@ -38,6 +38,33 @@ public final class BradleyTerry {
         return logSigmoid(d).neg().mean();
     }
 
+    /**
+     * Mean loss with a per-pair target and margin: with d = f_w − f_l − m,
+     * {@code −[t·log σ(d) + (1 − t)·log σ(−d)]}; t = 1 is {@link #loss(Tensor, Tensor, float)}, t = 0.5
+     * (a tie) pulls the two scores together.
+     *
+     * <pre>{@code
+     * Tensor loss = BradleyTerry.loss(fw, fl, Tensor.fromArray(new float[] {1, 0.5f}, 2), Tensor.zeros(2));
+     * }</pre>
+     *
+     * @param chosen   f(x, y_w), (B)
+     * @param rejected f(x, y_l), (B)
+     * @param target   t in [0, 1], (B)
+     * @param margin   m per pair, (B)
+     */
+    public static Tensor loss(Tensor chosen, Tensor rejected, Tensor target, Tensor margin) {
+        for (Tensor t : new Tensor[] {rejected, target, margin}) {
+            if (!java.util.Arrays.equals(chosen.shape(), t.shape())) {
+                throw new IllegalArgumentException("bradleyTerry: chosen " + java.util.Arrays.toString(chosen.shape())
+                        + " and rejected/target/margin " + java.util.Arrays.toString(t.shape()) + " differ in shape");
+            }
+        }
+        Tensor d = chosen.sub(rejected).sub(margin);
+        Tensor win = target.mul(logSigmoid(d));
+        Tensor lose = target.neg().add(1f).mul(logSigmoid(d.neg()));
+        return win.add(lose).neg().mean();
+    }
+
     /** P(chosen ≻ rejected) = σ(f_w − f_l), elementwise. */
     public static Tensor probability(Tensor chosen, Tensor rejected) {
         return chosen.sub(rejected).sigmoid();

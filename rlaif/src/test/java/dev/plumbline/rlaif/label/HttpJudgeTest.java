@@ -58,7 +58,7 @@ class HttpJudgeTest {
         server = new FakeChatServer(script);
         return HttpJudge.builder().baseUrl(server.baseUrl()).model("judge-m").bothOrders(bothOrders)
                 .maxRetries(retries).backoff(Duration.ofMillis(1), Duration.ofMillis(5))
-                .readTimeout(Duration.ofMillis(300)).apiKeyFromEnv("JUDGE_KEY")
+                .readTimeout(Duration.ofMillis(1000)).apiKeyFromEnv("JUDGE_KEY")
                 .environment(Map.of("JUDGE_KEY", KEY)::get).build();
     }
 
@@ -124,7 +124,7 @@ class HttpJudgeTest {
 
     @Test
     void slowAnswerTimesOut() throws Exception {
-        HttpJudge j = judge((n, body) -> new FakeChatServer.Reply(200, FakeChatServer.completion("A"), 1500, null), 1, false);
+        HttpJudge j = judge((n, body) -> new FakeChatServer.Reply(200, FakeChatServer.completion("A"), 3000, null), 1, false);
         Judgement r = j.label(PAIR);
         assertEquals(Preference.FAILED, r.preferred(), "timeouts are failures");
         assertTrue(r.failureReason().contains("timed out"), "reason: " + r.failureReason());

@@ -51,4 +51,21 @@ class BradleyTerryTest {
                 () -> BradleyTerry.loss(Tensor.zeros(3), Tensor.zeros(4), 0f));
         assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4]"), e.getMessage());
     }
+
+    @Test
+    void softTargetLossAndGradientMatchFloat64() {
+        // d = f_w − f_l − m = {0.5, −2}; t = {1, 0.5}
+        Tensor fw = Tensor.fromArray(new float[] {1f, 0f}, 2).requiresGrad(true);
+        Tensor fl = Tensor.fromArray(new float[] {0f, 2f}, 2);
+        Tensor loss = BradleyTerry.loss(fw, fl, Tensor.fromArray(new float[] {1f, 0.5f}, 2), Tensor.fromArray(new float[] {0.5f, 0f}, 2));
+        double ls05 = Math.log(1 / (1 + Math.exp(-0.5))), lsm2 = Math.log(1 / (1 + Math.exp(2))), ls2 = Math.log(1 / (1 + Math.exp(-2)));
+        double want = -(ls05 + 0.5 * lsm2 + 0.5 * ls2) / 2;
+        org.junit.jupiter.api.Assertions.assertEquals(want, loss.item(), 1e-6, "soft-target BT loss");
+        loss.backward();
+        // dL/df_w = −(t − σ(d)) / B
+        double s05 = 1 / (1 + Math.exp(-0.5)), sm2 = 1 / (1 + Math.exp(2));
+        float[] g = fw.grad().toFloatArray();
+        org.junit.jupiter.api.Assertions.assertEquals(-(1 - s05) / 2, g[0], 1e-6, "gradient, hard label");
+        org.junit.jupiter.api.Assertions.assertEquals(-(0.5 - sm2) / 2, g[1], 1e-6, "gradient, tie");
+    }
 }
