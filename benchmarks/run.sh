@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs a chosen subset of the Plumbline JMH benchmarks on every working device, then the PyTorch
+# twins of the same rows (twice: OPENBLAS_CORETYPE=Haswell, and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE
+# unset so OpenBLAS picks its own kernel), and prints one table: ours, PyTorch, ratio, target, met?
+#
+#   benchmarks/run.sh                 # quick subset: the rows with targets (≈ 3 min on 2 cores)
+#   benchmarks/run.sh all             # every family incl. GPT-2 step/generation, PPO, labeler (≈ 10 min)
+#   benchmarks/run.sh 'LayerNorm|Softmax'   # any JMH regex
+#
+# Environment: DEVICES=cpu,opencl:0 (default: what DeviceProbe finds), OUT=dir (default
+# benchmarks/results/<date>), TORCH=0 to skip PyTorch, BUILD=1 to force a rebuild, JMH_ARGS=… extra
+# JMH options (e.g. "-wi 3 -i 5"). Output: $OUT/jmh.json, $OUT/torch-*.json, $OUT/table.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=benchmarks/target/benchmarks.jar
+PY=/usr/bin/python3
+QUICK='dev.plumbline.bench.(Matmul|Softmax|LayerNorm)Bench|dev.plumbline.bench.GptStepBench'
+ALL='dev.plumbline.bench.(Matmul|Softmax|LayerNorm|Attention|CrossEntropy|AdamW|GptStep|Generation|Ppo|Labeler)Bench'
+case "${1:-quick}" in
+  quick) REGEX=$QUICK; EXTRA=(-p model=tiny:8x32) ;;
+  all)   REGEX=$ALL; EXTRA=() ;;
+  *)     REGEX=$1; EXTRA=() ;;
+esac
+OUT=${OUT:-benchmarks/results/$(date -u +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+
+# 1. build when the jar is missing or older than any source of the reactor
+if [[ "${BUILD:-0}" == 1 || ! -f $JAR || -n "$(find tensor-core nn kernels rlaif benchmarks -path '*/src/main/*' -newer $JAR -print -quit)" ]]; then
+  echo "== building $JAR"
+  mvn -B -q -o -pl benchmarks -am package -DskipTests
+fi
+
+# 2. devices: the CPU, plus every GPU backend that starts here (the others are named and skipped)
+if [[ -z "${DEVICES:-}" ]]; then
+  DEVICES=$(java --add-modules=jdk.incubator.vector -cp $JAR dev.plumbline.bench.DeviceProbe 2>"$OUT/devices.txt" | sed -n 's/^devices=//p')
+  grep -v '^WARNING' "$OUT/devices.txt" || true
+fi
+echo "== devices: $DEVICES"
+
+# 3. JMH: 1 fork, 2 warm-up + 3 measurement iterations of 1 s (2 shared cores: keep it short)
+echo "== JMH: $REGEX"
+java -jar $JAR "$REGEX" -p device="$DEVICES" "${EXTRA[@]}" -f 1 -wi 2 -i 3 -w 1s -r 1s -foe false \
+     -rf json -rff "$OUT/jmh.json" ${JMH_ARGS:-} | tee "$OUT/jmh.log" | grep -E '^(# (Benchmark|Parameters):|Iteration|Result|# SKIPPED)|Exception:' || true
+
+# 4. PyTorch twins of the same rows, same invocation, one after the other (never concurrently)
+TORCH_ARGS=()
+if [[ "${TORCH:-1}" == 1 ]]; then
+  if $PY -c 'import torch' 2>/dev/null; then
+    echo "== PyTorch, OPENBLAS_CORETYPE=Haswell"
+    OPENBLAS_CORETYPE=Haswell $PY benchmarks/reference/torch_bench.py --jmh "$OUT/jmh.json" --out "$OUT/torch-haswell.json"
+    echo "== PyTorch, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS detects the CPU)"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY benchmarks/reference/torch_bench.py --jmh "$OUT/jmh.json" --out "$OUT/torch-unset.json"
+    TORCH_ARGS=(--torch "Haswell=$OUT/torch-haswell.json" --torch "unset=$OUT/torch-unset.json")
+  else
+    echo "== no PyTorch at $PY: apt-get update && apt-get install -y python3-torch libopenblas0-pthread"
+  fi
+fi
+
+# 5. the table
+echo
+{
+  echo "# $(date -u +%F' '%H:%MZ), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores (shared), $(java -version 2>&1 | head -1)"
+  $PY benchmarks/reference/results_table.py --jmh "$OUT/jmh.json" "${TORCH_ARGS[@]}"
+} | tee "$OUT/table.md"
