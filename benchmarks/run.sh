@@ -14,12 +14,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
 PY=/usr/bin/python3
-QUICK='dev.plumbline.bench.(Matmul|Softmax|LayerNorm)Bench|dev.plumbline.bench.GptStepBench'
-ALL='dev.plumbline.bench.(Matmul|Softmax|LayerNorm|Attention|CrossEntropy|AdamW|GptStep|Generation|Ppo|Labeler)Bench'
+# op-level families run on every device; model-level ones (whole GPT steps, decoding, PPO, the
+# labeler) on the CPU only unless DEVICES is given: on PoCL a GPT-2 step takes minutes.
+OPS='dev.plumbline.bench.(Copy|Matmul|Softmax|LayerNorm|Attention|CrossEntropy|AdamW)Bench'
+MODELS='dev.plumbline.bench.(GptStep|Generation|Ppo|Labeler)Bench'
+# one JMH invocation per entry: REGEXES[i] on device set KINDS[i] (ops|models) with EXTRAS[i]
 case "${1:-quick}" in
-  quick) REGEX=$QUICK; EXTRA=(-p model=tiny:8x32) ;;
-  all)   REGEX=$ALL; EXTRA=() ;;
-  *)     REGEX=$1; EXTRA=() ;;
+  quick) REGEXES=("dev.plumbline.bench.(Copy|Matmul|Softmax|LayerNorm)Bench" "dev.plumbline.bench.GptStepBench")
+         KINDS=(ops models); EXTRAS=("" "-p model=tiny:8x32") ;;
+  all)   REGEXES=("$OPS" "$MODELS"); KINDS=(ops models); EXTRAS=("" "") ;;
+  *)     REGEXES=("$1"); KINDS=(ops); EXTRAS=("") ;;
 esac
 OUT=${OUT:-benchmarks/results/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -31,6 +35,7 @@ if [[ "${BUILD:-0}" == 1 || ! -f $JAR || -n "$(find tensor-core nn kernels rlaif
 fi
 
 # 2. devices: the CPU, plus every GPU backend that starts here (the others are named and skipped)
+DEVICES_SET=${DEVICES:-}
 if [[ -z "${DEVICES:-}" ]]; then
   DEVICES=$(java --add-modules=jdk.incubator.vector -cp $JAR dev.plumbline.bench.DeviceProbe 2>"$OUT/devices.txt" | sed -n 's/^devices=//p')
   grep -v '^WARNING' "$OUT/devices.txt" || true
@@ -38,9 +43,19 @@ fi
 echo "== devices: $DEVICES"
 
 # 3. JMH: 1 fork, 2 warm-up + 3 measurement iterations of 1 s (2 shared cores: keep it short)
-echo "== JMH: $REGEX"
-java -jar $JAR "$REGEX" -p device="$DEVICES" "${EXTRA[@]}" -f 1 -wi 2 -i 3 -w 1s -r 1s -foe false \
-     -rf json -rff "$OUT/jmh.json" ${JMH_ARGS:-} | tee "$OUT/jmh.log" | grep -E '^(# (Benchmark|Parameters):|Iteration|Result|# SKIPPED)|Exception:' || true
+PARTS=()
+for i in "${!REGEXES[@]}"; do
+  regex=${REGEXES[$i]}; kind=${KINDS[$i]}; read -r -a extra <<<"${EXTRAS[$i]}"
+  devices=$DEVICES
+  [[ $kind == models && -z "${DEVICES_SET:-}" ]] && devices=cpu
+  echo "== JMH: $regex on $devices"
+  java -jar $JAR "$regex" -p device="$devices" "${extra[@]}" -f 1 -wi 2 -i 3 -w 1s -r 1s -foe false \
+       -rf json -rff "$OUT/jmh-$i.json" ${JMH_ARGS:-} | tee "$OUT/jmh-$i.log" \
+       | grep --line-buffered -E '^(# (Benchmark|Parameters):|Iteration|# SKIPPED)|Exception:' || true
+  [[ -s "$OUT/jmh-$i.json" ]] && PARTS+=("$OUT/jmh-$i.json")
+done
+$PY -c 'import json,sys; json.dump([r for p in sys.argv[2:] for r in json.load(open(p))], open(sys.argv[1], "w"), indent=1)' \
+    "$OUT/jmh.json" "${PARTS[@]}"
 
 # 4. PyTorch twins of the same rows, same invocation, one after the other (never concurrently)
 TORCH_ARGS=()

@@ -11,7 +11,8 @@ iterations (JMH's Throughput score). Writes a JSON list of
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/reference/torch_bench.py …
 
 Threads: torch.set_num_threads(--threads, default 2) — Debian's torch otherwise starts with 1.
-Benchmarks without a twin (PpoBench, LabelerBench, GemmBench) are left out.
+Benchmarks without a twin (PpoBench, LabelerBench, GemmBench, the kernel-only forwardInto
+rows) are left out.
 """
 import argparse
 import ctypes
@@ -97,6 +98,12 @@ def randn(*shape, grad=False):
 
 def make(bench, params):
     cls, method = bench.split(".")
+    if method == "forwardInto":  # our kernel-only rows; torch.softmax / layer_norm take no out=
+        return None
+    if cls == "CopyBench":
+        x = randn(*dims(params["shape"]))
+        out = torch.empty_like(x)
+        return lambda: out.copy_(x)
     if cls == "MatmulBench":
         d = dims(params["shape"])
         m, k, n = d[-3:]

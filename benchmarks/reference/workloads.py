@@ -48,12 +48,15 @@ def workload(bench, params):
         batch = d[0] if len(d) == 4 else 1
         m, k, n = d[-3:]
         return Workload("GFLOP/s", 2.0 * batch * m * k * n, 1e9, params["shape"])
+    if cls == "CopyBench":
+        r, c = dims(params["shape"])
+        return Workload("GB/s", 8.0 * r * c, 1e9, params["shape"])
     if cls == "SoftmaxBench":
         r, v = dims(params["shape"])
         return Workload("GB/s", 8.0 * r * v, 1e9, params["shape"])
     if cls == "LayerNormBench":
         n, c = dims(params["shape"])
-        return Workload("GB/s", (8.0 if method == "forward" else 20.0) * n * c, 1e9, params["shape"])
+        return Workload("GB/s", (20.0 if method == "forwardBackward" else 8.0) * n * c, 1e9, params["shape"])
     if cls == "AttentionBench":
         b, h, t, d = dims(params["shape"])
         fwd = 4.0 * b * h * t * t * d / 2  # causal: half the scores

@@ -27,6 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 8·N·C bytes (read x, write y); forward+backward 20·N·C (forward, then read dy and x, write dx;
  * per-row mean/rstd and the (C) vectors are negligible).
  *
+ * <p>{@code forwardInto} is the backend kernel alone (preallocated outputs, no graph).
+ *
  * <pre>
  * benchmarks/run.sh LayerNormBench
  * </pre>
@@ -46,7 +48,7 @@ public class LayerNormBench {
     @Param({"4096x768"})
     public String shape;
 
-    private Tensor x, weight, bias, dy;
+    private Tensor x, weight, bias, dy, out, mean, rstd;
 
     /** Draws x, dy, and weight = 1 + noise, bias = noise. */
     @Setup
@@ -57,6 +59,17 @@ public class LayerNormBench {
         dy = BenchParams.randn(d, 2, s[0], s[1]);
         weight = BenchParams.randn(d, 3, s[1]).mul(0.1f).add(1f).requiresGrad(true);
         bias = BenchParams.randn(d, 4, s[1]).mul(0.1f).requiresGrad(true);
+        out = Tensor.zeros(d, DType.F32, s[0], s[1]);
+        mean = Tensor.zeros(d, DType.F32, s[0]);
+        rstd = Tensor.zeros(d, DType.F32, s[0]);
+    }
+
+    /** The backend kernel alone into preallocated outputs: no allocation, no autograd bookkeeping. */
+    @Benchmark
+    public Tensor forwardInto() {
+        x.backend().layerNorm(x, weight, bias, 1e-5f, out, mean, rstd);
+        out.backend().synchronize();
+        return out;
     }
 
     /** Forward only, no graph. */
