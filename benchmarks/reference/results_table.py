@@ -4,7 +4,8 @@
     python3 benchmarks/reference/results_table.py --jmh out/jmh.json \
         --torch "Haswell=out/torch-haswell.json" --torch "auto=out/torch-auto.json"
 
-Columns: benchmark, device, shape, unit, ours, then per PyTorch run its rate and the ratio
+Columns: benchmark, device, shape, unit, ours and its spread (1 − slowest/fastest measurement
+iteration: how noisy the shared machine was), then per PyTorch run its rate, spread and the ratio
 ours/PyTorch (higher is better: every unit here is a rate), then the target ratio and whether
 each run's ratio meets it ("yes / no" in --torch order). Units come from workloads.py: the JMH
 score (ops/s) times the work of one op. Standard library only (no torch needed).
@@ -24,6 +25,11 @@ def fmt(v):
     return f"{v:,.0f}" if v >= 1000 else f"{v:.3g}" if v < 10 else f"{v:.1f}"
 
 
+def spread(lo, hi):
+    """How far the slowest measurement iteration is below the fastest: 100·(1 − min/max) %."""
+    return f"{100 * (1 - lo / hi):.0f}%" if hi else "—"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jmh", required=True)
@@ -40,16 +46,17 @@ def main():
         except (OSError, ValueError) as e:
             print(f"# PyTorch run {label}: no results ({e})")
             data = {"info": {}, "rows": []}
-        by_key = {(r["benchmark"], tuple(sorted(r["params"].items()))): r["score"] for r in data["rows"]}
+        by_key = {(r["benchmark"], tuple(sorted(r["params"].items()))): (r["score"], r["min"], r["max"])
+                  for r in data["rows"]}
         runs.append((label, data["info"], by_key))
         info = data["info"]
         if info:
             print(f"# PyTorch {label}: torch {info.get('torch')}, {info.get('threads')} threads, OpenBLAS core "
                   f"{info.get('openblas_core')} (OPENBLAS_CORETYPE={info.get('OPENBLAS_CORETYPE')}, "
                   f"OPENBLAS_L2_SIZE={info.get('OPENBLAS_L2_SIZE')})")
-    head = ["benchmark", "device", "shape", "unit", "ours"]
+    head = ["benchmark", "device", "shape", "unit", "ours", "spread"]
     for label, _, _ in runs:
-        head += [f"PyTorch {label}", f"ratio vs {label}"]
+        head += [f"PyTorch {label}", "spread", f"ratio vs {label}"]
     head += ["target", "met?"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -61,13 +68,15 @@ def main():
         w = workload(bench, rest)
         score = r["primaryMetric"]["score"]
         ours = score * w.per_op / w.scale
-        row = [bench, device, w.shape, w.unit, fmt(ours)]
+        raw = [v for it in r["primaryMetric"].get("rawData", [[]]) for v in it]
+        row = [bench, device, w.shape, w.unit, fmt(ours), spread(min(raw), max(raw)) if raw else "—"]
         ratios = []
         for _, _, by_key in runs:
-            theirs = by_key.get((bench, tuple(sorted(rest.items()))))
+            theirs, lo, hi = by_key.get((bench, tuple(sorted(rest.items()))), (None, None, None))
             ratio = score / theirs if theirs else None
             ratios.append(ratio)
-            row += [fmt(theirs * w.per_op / w.scale) if theirs else "—", f"{ratio:.2f}×" if ratio else "—"]
+            row += [fmt(theirs * w.per_op / w.scale) if theirs else "—", spread(lo, hi) if theirs else "—",
+                    f"{ratio:.2f}×" if ratio else "—"]
         tgt = target(bench, params)
         row.append(f"≥ {tgt}×" if tgt else "—")
         if tgt:
