@@ -3,8 +3,8 @@
 # twins of the same rows (twice: OPENBLAS_CORETYPE=Haswell, and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE
 # unset so OpenBLAS picks its own kernel), and prints one table: ours, PyTorch, ratio, target, met?
 #
-#   benchmarks/run.sh                 # quick subset: the rows with targets (≈ 3 min on 2 cores)
-#   benchmarks/run.sh all             # every family incl. GPT-2 step/generation, PPO, labeler (≈ 10 min)
+#   benchmarks/run.sh                 # quick subset, CPU: the rows with targets (≈ 3 min on 2 cores)
+#   benchmarks/run.sh all             # every family incl. GPT-2 step/generation, PPO, labeler (≈ 15 min)
 #   benchmarks/run.sh 'LayerNorm|Softmax'   # any JMH regex
 #
 # Environment: DEVICES=cpu,opencl:0 (default: what DeviceProbe finds), OUT=dir (default
@@ -14,16 +14,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
 PY=/usr/bin/python3
-# op-level families run on every device; model-level ones (whole GPT steps, decoding, PPO, the
-# labeler) on the CPU only unless DEVICES is given: on PoCL a GPT-2 step takes minutes.
+# Unless DEVICES is given: the quick subset runs on the CPU only; `all` and a regex run op-level
+# families on every device DeviceProbe finds and model-level ones (GPT steps, decoding, PPO, the
+# labeler) on the CPU only (on PoCL a GPT-2 step takes minutes).
 OPS='dev.plumbline.bench.(Copy|Matmul|Softmax|LayerNorm|Attention|CrossEntropy|AdamW)Bench'
 MODELS='dev.plumbline.bench.(GptStep|Generation|Ppo|Labeler)Bench'
-# one JMH invocation per entry: REGEXES[i] on device set KINDS[i] (ops|models) with EXTRAS[i]
+# one JMH invocation per entry: REGEXES[i] on devices KINDS[i] (probed|cpu) with options EXTRAS[i]
 case "${1:-quick}" in
   quick) REGEXES=("dev.plumbline.bench.(Copy|Matmul|Softmax|LayerNorm)Bench" "dev.plumbline.bench.GptStepBench")
-         KINDS=(ops models); EXTRAS=("" "-p model=tiny:8x32") ;;
-  all)   REGEXES=("$OPS" "$MODELS"); KINDS=(ops models); EXTRAS=("" "") ;;
-  *)     REGEXES=("$1"); KINDS=(ops); EXTRAS=("") ;;
+         KINDS=(cpu cpu); EXTRAS=("" "-p model=tiny:8x32") ;;
+  all)   REGEXES=("$OPS" "$MODELS"); KINDS=(probed cpu); EXTRAS=("" "") ;;
+  *)     REGEXES=("$1"); KINDS=(probed); EXTRAS=("") ;;
 esac
 OUT=${OUT:-benchmarks/results/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -47,7 +48,7 @@ PARTS=()
 for i in "${!REGEXES[@]}"; do
   regex=${REGEXES[$i]}; kind=${KINDS[$i]}; read -r -a extra <<<"${EXTRAS[$i]}"
   devices=$DEVICES
-  [[ $kind == models && -z "${DEVICES_SET:-}" ]] && devices=cpu
+  [[ $kind == cpu && -z "${DEVICES_SET:-}" ]] && devices=cpu
   echo "== JMH: $regex on $devices"
   java -jar $JAR "$regex" -p device="$devices" "${extra[@]}" -f 1 -wi 2 -i 3 -w 1s -r 1s -foe false \
        -rf json -rff "$OUT/jmh-$i.json" ${JMH_ARGS:-} | tee "$OUT/jmh-$i.log" \
