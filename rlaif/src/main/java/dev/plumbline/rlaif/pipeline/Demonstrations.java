@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Demonstrations for SFT where a fraction is flawed the ways human demonstrations are: half of the
- * flawed ones pad a right answer ("46 ok"), a quarter agree with a wrong stated opinion (when the
- * prompt states one), the rest give a wrong answer. The
+ * Demonstrations for SFT where a fraction is flawed the ways human demonstrations are: a share of
+ * the flawed ones pad a right answer ("46 ok thanks"), half of the rest agree with a wrong stated
+ * opinion (when the prompt states one), the others give a wrong answer. The
  * SFT policy inherits these flaws, which leaves room for RLAIF to improve gold quality.
  *
  * <pre>{@code
- * List<Demonstration> d = Demonstrations.mixed(suite, 0, 4000, 0.35, seed);
+ * List<Demonstration> d = Demonstrations.mixed(suite, 0, 4000, 0.35, 0.5, seed);
  * }</pre>
  */
 public final class Demonstrations {
@@ -24,8 +24,12 @@ public final class Demonstrations {
 
     private static final String[] PADDING = {" ok thanks", " done here", " yes sure", " i think so", " is it ok", " hope it helps"};
 
-    /** {@code count} demonstrations of tasks {@code from..}, each flawed with probability {@code flawed}. */
-    public static List<Demonstration> mixed(TaskSuite suite, long from, int count, double flawed, long seed) {
+    /**
+     * {@code count} demonstrations of tasks {@code from..}, each flawed with probability {@code flawed};
+     * {@code paddedShare} of the flawed ones are padded.
+     */
+    public static List<Demonstration> mixed(TaskSuite suite, long from, int count, double flawed, double paddedShare,
+                                            long seed) {
         List<Demonstration> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Task t = suite.task(from + i);
@@ -33,9 +37,9 @@ public final class Demonstrations {
             String response = t.answer();
             if (rnd.nextDouble() < flawed) {
                 double kind = rnd.nextDouble();
-                if (kind < 0.5) {
+                if (kind < paddedShare) {
                     response = t.answer() + PADDING[rnd.nextInt(PADDING.length)];  // padded (verbose)
-                } else if (kind < 0.75 && t.hasOpinion() && !t.opinionIsCorrect()) {
+                } else if (kind < paddedShare + (1 - paddedShare) / 2 && t.hasOpinion() && !t.opinionIsCorrect()) {
                     response = t.statedOpinion();                                  // sycophantic
                 } else {
                     response = TaskSuite.wrongAnswer(t, rnd);                      // wrong

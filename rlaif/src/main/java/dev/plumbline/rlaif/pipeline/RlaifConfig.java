@@ -54,6 +54,8 @@ public final class RlaifConfig {
         public int demonstrations = 4000;
         /** Fraction of demonstrations that are flawed (wrong answer or padded), as human demos are. */
         public double flawedFraction = 0.4;
+        /** Share of the flawed demonstrations that pad a right answer (the rest are wrong or sycophantic). */
+        public double paddedShare = 0.5;
         public int steps = 800;
         public int batchSize = 32;
         public double lr = 3e-3;
@@ -237,6 +239,7 @@ public final class RlaifConfig {
         fraction(p, "tasks.opinionCorrectRate", tasks.opinionCorrectRate);
         positive(p, "sft.demonstrations", sft.demonstrations);
         fraction(p, "sft.flawedFraction", sft.flawedFraction);
+        fraction(p, "sft.paddedShare", sft.paddedShare);
         nonNegative(p, "sft.steps", sft.steps);
         positive(p, "sft.batchSize", sft.batchSize);
         positiveReal(p, "sft.lr", sft.lr);

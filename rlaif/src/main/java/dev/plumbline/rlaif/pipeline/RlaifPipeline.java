@@ -152,7 +152,8 @@ public final class RlaifPipeline {
         GPT policy = Policies.create(codec, cfg.model.layers, cfg.model.heads, cfg.model.dModel, cfg.model.contextLength,
                 cfg.seed * 31 + 1, device);
         List<Corpus.Example> examples = new ArrayList<>();
-        for (Demonstration d : Demonstrations.mixed(suite, 0, cfg.sft.demonstrations, cfg.sft.flawedFraction, cfg.seed)) {
+        for (Demonstration d : Demonstrations.mixed(suite, 0, cfg.sft.demonstrations, cfg.sft.flawedFraction,
+                cfg.sft.paddedShare, cfg.seed)) {
             examples.add(Corpus.sftExample(codec.encode(d.prompt()), codec.encode(d.response()), codec.eosId()));
         }
         Corpus.Split split = Corpus.of(examples, Corpus.Packing.PER_EXAMPLE, codec.padId()).split(0.05);
