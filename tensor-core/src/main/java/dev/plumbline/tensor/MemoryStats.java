@@ -45,6 +45,28 @@ public final class MemoryStats {
         return of(d).live.get();
     }
 
+    /**
+     * Live bytes after the garbage collector has reclaimed unreachable storage (the {@code Cleaner}
+     * backstop releases it asynchronously): runs {@code System.gc()} until the count is stable.
+     * For leak checks in tests, where another test's garbage must not be released mid-measurement.
+     */
+    public static long settledLiveBytes(Device d) {
+        long last = -1;
+        for (int i = 0, same = 0; i < 50 && same < 2; i++) {
+            System.gc();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = liveBytes(d);
+            same = now == last ? same + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
     /** Highest {@link #liveBytes} since start or the last {@link #resetPeak}. */
     public static long peakBytes(Device d) {
         return of(d).peak.get();
