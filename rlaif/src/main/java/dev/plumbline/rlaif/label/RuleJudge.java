@@ -57,6 +57,7 @@ public final class RuleJudge implements PreferenceLabeler {
     private final double positionBias;
     private final double sycophancy;
     private final double noise;
+    private final double tieMargin;
     private final List<Drift> drifts;
     private final GoldScorer gold = new GoldScorer();
     private final Map<Term, Double> baseWeights;
@@ -70,6 +71,7 @@ public final class RuleJudge implements PreferenceLabeler {
         this.positionBias = b.positionBias;
         this.sycophancy = b.sycophancy;
         this.noise = b.noise;
+        this.tieMargin = b.tieMargin;
         this.drifts = List.copyOf(b.drifts);
         this.baseWeights = constitution.weights();
     }
@@ -104,6 +106,12 @@ public final class RuleJudge implements PreferenceLabeler {
         double pBt = 1.0 / (1.0 + Math.exp(-sharpness * (sA - sB)));
 
         boolean positional = uPosition < positionBias;
+        if (!positional && Math.abs(sA - sB) < tieMargin) {
+            // the judge sees no difference worth a preference: it says so rather than guessing
+            String text = String.format(Locale.ROOT, "score A=%.4f B=%.4f; |A-B| < tie margin %.4f; verdict=TIE",
+                    sA, sB, tieMargin);
+            return new Judgement(Preference.TIE, 0.5, List.of(new RawJudgement("AB", text, Preference.TIE)), null);
+        }
         boolean pickA = positional || uSample < pBt;
         boolean flipped = uNoise < noise;
         if (flipped) pickA = !pickA;
@@ -157,6 +165,7 @@ public final class RuleJudge implements PreferenceLabeler {
         m.put("position_bias", positionBias);
         m.put("sycophancy", sycophancy);
         m.put("noise", noise);
+        m.put("tie_margin", tieMargin);
         m.put("drifts", drifts.toString());
         return m;
     }
@@ -183,6 +192,7 @@ public final class RuleJudge implements PreferenceLabeler {
         private double positionBias;
         private double sycophancy;
         private double noise;
+        private double tieMargin;
         private final List<Drift> drifts = new ArrayList<>();
 
         private Builder() {
@@ -234,6 +244,18 @@ public final class RuleJudge implements PreferenceLabeler {
         /** Label noise rate &epsilon;: probability of flipping the final pick. */
         public Builder noise(double eps) {
             this.noise = probability("noise", eps);
+            return this;
+        }
+
+        /**
+         * Says TIE (instead of flipping a Bradley–Terry coin) when the perceived scores differ by less
+         * than {@code margin}; 0 (the default) never ties. A positional pick still overrides a tie.
+         */
+        public Builder tieMargin(double margin) {
+            if (!(margin >= 0) || Double.isInfinite(margin)) {
+                throw new IllegalArgumentException("tieMargin must be finite and >= 0, got " + margin);
+            }
+            this.tieMargin = margin;
             return this;
         }
 

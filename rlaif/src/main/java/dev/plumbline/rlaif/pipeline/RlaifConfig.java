@@ -53,9 +53,9 @@ public final class RlaifConfig {
     public static final class Sft {
         public int demonstrations = 4000;
         /** Fraction of demonstrations that are flawed (wrong answer or padded), as human demos are. */
-        public double flawedFraction = 0.4;
+        public double flawedFraction = 0.5;
         /** Share of the flawed demonstrations that pad a right answer (the rest are wrong or sycophantic). */
-        public double paddedShare = 0.5;
+        public double paddedShare = 0.6;
         public int steps = 800;
         public int batchSize = 32;
         public double lr = 3e-3;
@@ -64,7 +64,7 @@ public final class RlaifConfig {
 
     /** Response pairs sampled from the SFT policy for labeling. */
     public static final class Sampling {
-        public int pairs = 768;
+        public int pairs = 1536;
         public double temperature = 1.0;
         public int maxNewTokens = 14;
         public int batchSize = 128;
@@ -80,6 +80,8 @@ public final class RlaifConfig {
         public double sycophancy = 0.0;
         public double noise = 0.05;
         public double sharpness = 8.0;
+        /** The rule judge says TIE when its perceived scores differ by less than this (ties are not trained on). */
+        public double tieMargin = 0.05;
         /** Constitution weights of the rule judge: correctness, no padding, brevity. */
         public double correctnessWeight = 1.0;
         public double noPaddingWeight = 0.5;

@@ -239,7 +239,8 @@ public final class RlaifPipeline {
                 l.correctnessWeight, l.noPaddingWeight, l.brevityWeight), principles);
         return RuleJudge.builder().seed(cfg.seed * 31 + 4).constitution(constitution).misjudgeRate(l.misjudgeRate)
                 .lengthBias(l.lengthBias)
-                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness).build();
+                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness)
+                .tieMargin(l.tieMargin).build();
     }
 
     /** Labels {@code pairs.jsonl} into {@code preferences.jsonl} (resumable) and audits agreement with gold. */

@@ -19,7 +19,7 @@ public final class PpoConfig {
     public int epochs = 4;
     public double lr = 1e-4;
     public double criticLr = 3e-3;
-    public double klCoef = 0.05;
+    public double klCoef = 0.3;
     public boolean adaptiveKl = false;
     public double klTarget = 2.0;
     public double klHorizon = 5000;
