@@ -313,7 +313,7 @@ public final class RlaifPipeline {
         Path metricsFile = run.file("metrics.jsonl");
         MetricsLog.truncateAfter(metricsFile, start);
         StageProgress bar = new StageProgress(log, PPO, cfg.ppo.steps);
-        OverOptimizationMonitor monitor = new OverOptimizationMonitor(5);
+        OverOptimizationMonitor monitor = new OverOptimizationMonitor(10);
         try (MetricsLog metrics = MetricsLog.open(metricsFile)) {
             for (long i = start; i < cfg.ppo.steps; i++) {
                 Map<String, Double> m = ppo.step();
@@ -326,7 +326,7 @@ public final class RlaifPipeline {
                 String alert = monitor.observe(m.get("objective/scores"), g.mean());
                 m.put("alert/proxy_up_gold_down", alert == null ? 0.0 : 1.0);
                 if (alert != null) {
-                    log.println("\n[ppo     ] ALERT at step " + (i + 1) + ": " + alert);
+                    log.println((System.console() != null ? "\n" : "") + "[ppo     ] ALERT at step " + (i + 1) + ": " + alert);
                 }
                 metrics.write(m);
                 if ((i + 1) % Math.max(1, cfg.ppo.steps / 4) == 0 || i + 1 == cfg.ppo.steps) {
