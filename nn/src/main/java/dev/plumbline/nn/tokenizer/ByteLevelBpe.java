@@ -475,9 +475,9 @@ public final class ByteLevelBpe implements Tokenizer {
         for (String[] merge : mergeList) {
             m.append(merge[0]).append(' ').append(merge[1]).append('\n');
         }
-        AtomicFile.write(dir.resolve("vocab.json"), json.writeValueAsBytes(ordered));
-        AtomicFile.write(dir.resolve("merges.txt"), m.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFile.write(dir.resolve("special_tokens.json"), json.writeValueAsBytes(specials));
+        dev.plumbline.tensor.io.AtomicFiles.write(dir.resolve("vocab.json"), json.writeValueAsBytes(ordered));
+        dev.plumbline.tensor.io.AtomicFiles.write(dir.resolve("merges.txt"), m.toString().getBytes(StandardCharsets.UTF_8));
+        dev.plumbline.tensor.io.AtomicFiles.write(dir.resolve("special_tokens.json"), json.writeValueAsBytes(specials));
     }
 
     // ---------------------------------------------------------------- encoding

@@ -250,7 +250,7 @@ public final class CharTokenizer implements Tokenizer {
         json.put("chars", chars);
         json.put("specials", specials);
         json.put("unk", unkId < 0 ? null : specials.get(unkId - codePoints.length));
-        AtomicFile.write(file, ByteLevelBpe.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        dev.plumbline.tensor.io.AtomicFiles.write(file, ByteLevelBpe.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
     }
 
     /**

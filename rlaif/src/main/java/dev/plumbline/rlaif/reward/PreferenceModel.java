@@ -16,6 +16,7 @@ import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Scope;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.NoGrad;
+import dev.plumbline.tensor.io.AtomicFiles;
 import dev.plumbline.tensor.io.Safetensors;
 import dev.plumbline.tensor.random.Generator;
 
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -274,9 +274,7 @@ public final class PreferenceModel implements RewardScorer {
         c.put("bias", config.bias());
         c.put("alphabet", tokenizer.alphabet());
         c.putPOJO("specials", SPECIALS);
-        Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
-        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(CONFIG_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
     }
 
     /** Reads a model written by {@link #save} onto the CPU. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * (x − μ) / σ with μ, σ the mean and population std of rewards fitted on reference-policy samples
@@ -96,9 +95,7 @@ public record RewardNormalizer(double mean, double std, long count) {
 
     /** Writes {@link #toJson()} atomically (temp file + rename). */
     public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dev.plumbline.tensor.io.AtomicFiles.writeString(file, toJson());
     }
 
     /** Reads a file written by {@link #save}; errors name the file. */
