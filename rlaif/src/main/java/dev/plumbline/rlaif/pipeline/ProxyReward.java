@@ -174,16 +174,13 @@ public final class ProxyReward implements RewardSource {
 
     @Override
     public Scored score(List<String> prompts, List<String> responses) {
-        double[] r = rewardsBeforeNormalisation(prompts, responses);
-        if (normalizer != null) {
-            r = normalizer.apply(r);
-        }
-        PreferenceEnsemble.Scores s = ensemble.scores(prompts, responses);
+        RewardFunction.Evaluation e = function(prompts).evaluate(prompts, responses);
+        double[] r = normalizer != null ? normalizer.apply(e.rewards()) : e.rewards();
         float[] rewards = new float[r.length], raw = new float[r.length], std = new float[r.length];
         for (int i = 0; i < r.length; i++) {
             rewards[i] = (float) r[i];
-            raw[i] = (float) s.mean()[i];
-            std[i] = (float) s.std()[i];
+            raw[i] = (float) e.rawMean()[i];
+            std[i] = (float) e.rawStd()[i];
         }
         return new Scored(rewards, raw, ensemble.size() > 1 ? std : null);
     }

@@ -82,11 +82,25 @@ public final class RewardFunction {
     }
 
     /**
+     * Rewards with the raw scores they came from, from one pass over the members.
+     *
+     * @param rewards r(x_i, y_i)
+     * @param rawMean mean over members of f(x_i, y_i)
+     * @param rawStd  population std over members of f(x_i, y_i) (0 for one member)
+     */
+    public record Evaluation(double[] rewards, double[] rawMean, double[] rawStd) {}
+
+    /**
      * r(x_i, y_i) for each i, without a graph.
      *
      * @throws IllegalArgumentException for empty/mismatched lists, or (LOG_ODDS_VS_REFERENCE) a prompt without a reference
      */
     public double[] rewards(List<String> prompts, List<String> responses) {
+        return evaluate(prompts, responses).rewards();
+    }
+
+    /** {@link #rewards} together with the members' raw scores (each member scores each pair once). */
+    public Evaluation evaluate(List<String> prompts, List<String> responses) {
         PreferenceModel.checkPairs(prompts, responses);
         int n = prompts.size();
         List<String> ps = prompts, rs = responses;
@@ -101,9 +115,11 @@ public final class RewardFunction {
             }
         }
         double[][] g = new double[members.size()][n];
+        double[][] raw = new double[members.size()][n];
         for (int m = 0; m < members.size(); m++) {
             float[] f = members.get(m).score(ps, rs);
             for (int i = 0; i < n; i++) {
+                raw[m][i] = f[i];
                 g[m][i] = switch (kind) {
                     case RAW -> f[i];
                     case LOG_SIGMOID -> logSigmoid(f[i]);
@@ -117,7 +133,8 @@ public final class RewardFunction {
             r[i] = s.mean()[i] - uncertaintyPenalty * s.std()[i]
                     - lengthPenalty * PreferenceModel.responseLength(responses.get(i));
         }
-        return r;
+        PreferenceEnsemble.Scores f = PreferenceEnsemble.meanStd(raw);
+        return new Evaluation(r, f.mean(), f.std());
     }
 
     /** log σ(x) = min(x, 0) − log(1 + e^(−|x|)), stable for large |x|. */
