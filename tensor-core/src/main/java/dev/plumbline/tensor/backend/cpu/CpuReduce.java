@@ -6,7 +6,8 @@ import dev.plumbline.tensor.backend.ReduceOp;
 /**
  * CPU reductions over any set of dims. Kept dims index the output; the reduced dims are walked
  * as a (coalesced) strided block per output element. Sums accumulate in double so that long
- * reductions stay accurate to float rounding. A fast path handles the common
+ * reductions stay accurate to float rounding (contiguous runs go through {@link FusedKernels#sum}:
+ * float lanes flushed to double every 512 elements on the SIMD path). A fast path handles the common
  * "sum the leading dims of a contiguous tensor" (bias gradients) row by row.
  */
 final class CpuReduce {
@@ -52,6 +53,7 @@ final class CpuReduce {
         float[] ov = arg ? null : CpuBackend.f(out);
         int[] oi = arg ? CpuBackend.i(out) : null;
         int base0 = x.offset();
+        FusedKernels rowSum = CpuFused.kernels();
         Parallel.forRange(outN, inner, (from, to) -> {
             int[] idx = new int[rl.shape.length];
             for (int o = from; o < to; o++) {
@@ -75,7 +77,9 @@ final class CpuReduce {
                         off += idx[d] * rs[d];
                     }
                     int st = rs[rr - 1];
-                    if (op == ReduceOp.SUM) {
+                    if (op == ReduceOp.SUM && st == 1) {
+                        acc += rowSum.sum(xv, off, len); // contiguous run: lane-wise sums on SIMD
+                    } else if (op == ReduceOp.SUM) {
                         double s = 0;
                         for (int k = 0, p = off; k < len; k++, p += st) {
                             s += xv[p];

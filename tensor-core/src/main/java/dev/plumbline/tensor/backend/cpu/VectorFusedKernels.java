@@ -1,0 +1,603 @@
+/*
+ * VectorFusedKernels — the SIMD versions of the fused CPU kernels (softmax, log-softmax,
+ * cross-entropy, layernorm, attention; forward and backward). Same results as
+ * ScalarFusedKernels to float rounding; see FusedKernels for the shapes.
+ *
+ * Three building blocks, all over FloatVector.SPECIES_PREFERRED (8 floats on AVX2):
+ *
+ *   exp(x)    float exp: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, Cephes' degree-6
+ *             polynomial (≈ 1–2 ulp against Math.exp rounded to float), scaled by 2^n as two
+ *             factors 2^⌊n/2⌋·2^(n−⌊n/2⌋) so both overflow (→ +∞ above 88.72) and gradual
+ *             underflow (subnormals, → 0 below −103.9) come out as Math.exp's do. x is clamped
+ *             to [−110, 89] first with Math.max/min semantics, so NaN stays NaN, −∞ gives 0 and
+ *             +∞ gives +∞.
+ *   sums      lane-wise float partial sums, flushed to a double every BLOCK elements: each lane
+ *             adds at most BLOCK/V floats, so the error stays at float rounding of a short sum
+ *             while the loop runs at vector speed (the scalar kernels' serial `double += ` chain
+ *             runs at one add per 4 cycles and is not vectorised by C2).
+ *   rows      every kernel keeps the scalar version's passes over one row, but each pass is a
+ *             vector loop over an L1/L2-resident row; per-row work only, so the split across
+ *             threads never changes a result.
+ *
+ * Measured: see benchmarks/RESULTS.md ("CPU fused kernels, SIMD") for the before/after table.
+ *
+ * Loaded by name from CpuFused only when the jdk.incubator.vector module is in the boot layer.
+ */
+package dev.plumbline.tensor.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vector API {@link FusedKernels}. */
+final class VectorFusedKernels implements FusedKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> SI = S.vectorShape().withLanes(int.class);
+    private static final int V = S.length();
+    /** Elements per float-lane partial sum before it is added to the double total. */
+    private static final int BLOCK = 512;
+
+    // exp constants (Cephes expf)
+    private static final float EXP_LO = -110f, EXP_HI = 89f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer in the low mantissa bits. */
+    private static final float MAGIC = 12582912f;
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    VectorFusedKernels() {
+        if (V < 4 || SI.length() != V) {
+            // no real SIMD behind the API (e.g. a 64-bit preferred species): scalar is as good
+            throw new UnsupportedOperationException("preferred float species has " + V + " lanes");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    // ---- building blocks ----------------------------------------------------------------------------------
+
+    /** Lane-wise e^x; see the file header for range and special values. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI); // Math.max/min semantics: NaN propagates
+        FloatVector t = x.fma(LOG2E, MAGIC); // n + MAGIC, n = round(x·log2 e)
+        FloatVector n = t.sub(MAGIC);
+        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r); // r = x − n·ln2, |r| ≤ ln2/2
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        p = p.fma(r.mul(r), r.add(1f)); // (the scalar twin rounds identically) // 1 + r + r²·poly(r)
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** Scalar twin of {@link #exp(FloatVector)} for row tails, so a value never depends on its column. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(x, LOG2E, MAGIC);
+        float n = t - MAGIC;
+        int ni = Float.floatToRawIntBits(t) - MAGIC_BITS;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = Math.fma(p, r * r, r + 1f);
+        int n1 = ni >> 1, n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    /** max of x[a .. a+n), NaN if any is NaN, −∞ for n = 0. */
+    private static float max(float[] x, int a, int n) {
+        int j = 0, ub = S.loopBound(n);
+        float m = Float.NEGATIVE_INFINITY;
+        if (ub > 0) {
+            FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; j < ub; j += V) {
+                mv = mv.max(FloatVector.fromArray(S, x, a + j));
+            }
+            m = mv.reduceLanes(VectorOperators.MAX);
+        }
+        for (; j < n; j++) {
+            m = Math.max(m, x[a + j]);
+        }
+        return m;
+    }
+
+    @Override
+    public double sum(float[] x, int a, int n) {
+        double sum = 0;
+        int j = 0, ub = S.loopBound(n);
+        while (j < ub) {
+            int end = Math.min(ub, j + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; j < end; j += V) {
+                acc = acc.add(FloatVector.fromArray(S, x, a + j));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            sum += x[a + j];
+        }
+        return sum;
+    }
+
+    /** Σ x[a+j]·y[b+j], j < n. */
+    private static double dot(float[] x, int a, float[] y, int b, int n) {
+        double sum = 0;
+        int j = 0, ub = S.loopBound(n);
+        while (j < ub) {
+            int end = Math.min(ub, j + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; j < end; j += V) {
+                acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            sum += x[a + j] * y[b + j];
+        }
+        return sum;
+    }
+
+    /** Float dot product for short rows (attention's D): one accumulator, no double finish. */
+    private static float dotF(float[] x, int a, float[] y, int b, int n) {
+        int j = 0, ub = S.loopBound(n);
+        float s = 0f;
+        if (ub > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; j < ub; j += V) {
+                acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            s += x[a + j] * y[b + j];
+        }
+        return s;
+    }
+
+    /** Σ e^(x[a+j] − shift), j < n. */
+    private static double expSum(float[] x, int a, float shift, int n) {
+        double sum = 0;
+        int j = 0, ub = S.loopBound(n);
+        while (j < ub) {
+            int end = Math.min(ub, j + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; j < end; j += V) {
+                acc = acc.add(exp(FloatVector.fromArray(S, x, a + j).sub(shift)));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            sum += exp(x[a + j] - shift);
+        }
+        return sum;
+    }
+
+    /** out[o+j] = e^(x[a+j] − shift), j < n; returns their sum. */
+    private static double expStoreSum(float[] x, int a, float shift, float[] out, int o, int n) {
+        double sum = 0;
+        int j = 0, ub = S.loopBound(n);
+        while (j < ub) {
+            int end = Math.min(ub, j + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; j < end; j += V) {
+                FloatVector e = exp(FloatVector.fromArray(S, x, a + j).sub(shift));
+                e.intoArray(out, o + j);
+                acc = acc.add(e);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            float e = exp(x[a + j] - shift);
+            out[o + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    // ---- softmax ------------------------------------------------------------------------------------------
+
+    // x, out (rows, v). Passes per row (a 4 KiB row stays in L1): max; exp + sum (+ store);
+    // scale (softmax) or subtract log-sum-exp (log-softmax).
+    @Override
+    public void softmax(float[] x, int xo, float[] out, int oo, int rows, int v, boolean log) {
+        Parallel.forRange(rows, v, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int a = xo + r * v, b = oo + r * v;
+                float max = max(x, a, v);
+                if (max == Float.NEGATIVE_INFINITY) {
+                    max = 0f; // all −∞: exp gives zeros and the row comes out NaN, as in PyTorch
+                }
+                int j = 0, ub = S.loopBound(v);
+                if (log) {
+                    float l = (float) (max + Math.log(expSum(x, a, max, v)));
+                    for (; j < ub; j += V) {
+                        FloatVector.fromArray(S, x, a + j).sub(l).intoArray(out, b + j);
+                    }
+                    for (; j < v; j++) {
+                        out[b + j] = x[a + j] - l;
+                    }
+                } else {
+                    float inv = (float) (1.0 / expStoreSum(x, a, max, out, b, v));
+                    for (; j < ub; j += V) {
+                        FloatVector.fromArray(S, out, b + j).mul(inv).intoArray(out, b + j);
+                    }
+                    for (; j < v; j++) {
+                        out[b + j] *= inv;
+                    }
+                }
+            }
+        });
+    }
+
+    // y, gy, gx (rows, v): softmax gx = y·(gy − Σ gy·y); log-softmax gx = gy − e^y·Σ gy.
+    @Override
+    public void softmaxBackward(float[] y, int yo, float[] gy, int go, float[] gx, int xo, int rows, int v, boolean log) {
+        Parallel.forRange(rows, 2L * v, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int a = yo + r * v, b = go + r * v, c = xo + r * v;
+                int j = 0, ub = S.loopBound(v);
+                if (log) {
+                    float s = (float) sum(gy, b, v);
+                    for (; j < ub; j += V) {
+                        FloatVector e = exp(FloatVector.fromArray(S, y, a + j));
+                        FloatVector.fromArray(S, gy, b + j).sub(e.mul(s)).intoArray(gx, c + j);
+                    }
+                    for (; j < v; j++) {
+                        gx[c + j] = gy[b + j] - exp(y[a + j]) * s;
+                    }
+                } else {
+                    float s = (float) dot(gy, b, y, a, v);
+                    for (; j < ub; j += V) {
+                        FloatVector yv = FloatVector.fromArray(S, y, a + j);
+                        yv.mul(FloatVector.fromArray(S, gy, b + j).sub(s)).intoArray(gx, c + j);
+                    }
+                    for (; j < v; j++) {
+                        gx[c + j] = y[a + j] * (gy[b + j] - s);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- cross-entropy ------------------------------------------------------------------------------------
+
+    // logits (n, v) → lse (n), loss (n). Two passes per row (max, exp-sum); a 50257-float row
+    // (196 KiB) stays in L2 between them.
+    @Override
+    public void crossEntropy(float[] x, int xo, int[] t, int to, int ignore, float[] loss, float[] lse, int n, int v) {
+        Parallel.forRange(n, v, (from, end) -> {
+            for (int r = from; r < end; r++) {
+                int a = xo + r * v;
+                float max = max(x, a, v);
+                float l = (float) (max + Math.log(expSum(x, a, max, v)));
+                lse[r] = l;
+                int tr = t[to + r];
+                loss[r] = tr == ignore ? 0f : l - x[a + tr];
+            }
+        });
+    }
+
+    // gx (n, v) = g_r · e^(x − lse_r), then gx[r, t_r] −= g_r; ignored rows are zero.
+    @Override
+    public void crossEntropyBackward(float[] x, int xo, int[] t, int to, int ignore, float[] lse, float[] gl, int glo,
+                                     float[] gx, int n, int v) {
+        Parallel.forRange(n, v, (from, end) -> {
+            for (int r = from; r < end; r++) {
+                int a = xo + r * v, c = r * v;
+                int tr = t[to + r];
+                if (tr == ignore) {
+                    java.util.Arrays.fill(gx, c, c + v, 0f);
+                    continue;
+                }
+                float g = gl[glo + r], l = lse[r];
+                int j = 0, ub = S.loopBound(v);
+                for (; j < ub; j += V) {
+                    exp(FloatVector.fromArray(S, x, a + j).sub(l)).mul(g).intoArray(gx, c + j);
+                }
+                for (; j < v; j++) {
+                    gx[c + j] = g * exp(x[a + j] - l);
+                }
+                gx[c + tr] -= g;
+            }
+        });
+    }
+
+    // ---- layer norm ---------------------------------------------------------------------------------------
+
+    // x, out (n, c); w, b (c). Per row (3 KiB at C = 768, L1-resident): Σx → mean, Σ(x−mean)² →
+    // rstd (two passes, not Σx², so a large mean cannot cancel the variance away), then one fused
+    // normalise + affine pass.
+    @Override
+    public void layerNorm(float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps, float[] out,
+                          float[] mean, float[] rstd, int n, int c) {
+        Parallel.forRange(n, 2L * c, (from, to) -> {
+            int ub = S.loopBound(c);
+            for (int r = from; r < to; r++) {
+                int a = xo + r * c, o = r * c;
+                float mu = (float) (sum(x, a, c) / c);
+                double s2 = 0;
+                int j = 0;
+                while (j < ub) {
+                    int end = Math.min(ub, j + BLOCK);
+                    FloatVector acc = FloatVector.zero(S);
+                    for (; j < end; j += V) {
+                        FloatVector d = FloatVector.fromArray(S, x, a + j).sub(mu);
+                        acc = d.fma(d, acc);
+                    }
+                    s2 += acc.reduceLanes(VectorOperators.ADD);
+                }
+                for (; j < c; j++) {
+                    float d = x[a + j] - mu;
+                    s2 += d * d;
+                }
+                float rs = (float) (1.0 / Math.sqrt(s2 / c + eps));
+                // mul then add (no fma) so each element rounds exactly as in the scalar kernel
+                for (j = 0; j < ub; j += V) {
+                    FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
+                    if (w != null) {
+                        nv = nv.mul(FloatVector.fromArray(S, w, wo + j));
+                    }
+                    if (b != null) {
+                        nv = nv.add(FloatVector.fromArray(S, b, bo + j));
+                    }
+                    nv.intoArray(out, o + j);
+                }
+                for (; j < c; j++) {
+                    float nv = (x[a + j] - mu) * rs;
+                    if (w != null) {
+                        nv *= w[wo + j];
+                    }
+                    if (b != null) {
+                        nv += b[bo + j];
+                    }
+                    out[o + j] = nv;
+                }
+                mean[r] = mu;
+                rstd[r] = rs;
+            }
+        });
+    }
+
+    // gy, x, gx (n, c): d = gy·w, n̂ = (x − mean)·rstd, gx = (d − mean(d) − n̂·mean(d·n̂))·rstd;
+    // gw = Σ_rows gy·n̂, gb = Σ_rows gy (float lanes over columns, flushed to double every
+    // ROWS_PER_FLUSH rows; parallel over column ranges).
+    @Override
+    public void layerNormBackward(float[] gy, int go, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
+                                  float[] gx, float[] gw, float[] gb, int n, int c) {
+        Parallel.forRange(n, 3L * c, (from, to) -> {
+            int ub = S.loopBound(c);
+            for (int r = from; r < to; r++) {
+                int a = xo + r * c, g = go + r * c, o = r * c;
+                float mu = mean[r], rs = rstd[r];
+                double sumD = 0, sumDN = 0;
+                int j = 0;
+                while (j < ub) {
+                    int end = Math.min(ub, j + BLOCK);
+                    FloatVector accD = FloatVector.zero(S), accDN = FloatVector.zero(S);
+                    for (; j < end; j += V) {
+                        FloatVector d = FloatVector.fromArray(S, gy, g + j);
+                        if (w != null) {
+                            d = d.mul(FloatVector.fromArray(S, w, wo + j));
+                        }
+                        FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
+                        accD = accD.add(d);
+                        accDN = d.fma(nv, accDN);
+                    }
+                    sumD += accD.reduceLanes(VectorOperators.ADD);
+                    sumDN += accDN.reduceLanes(VectorOperators.ADD);
+                }
+                for (; j < c; j++) {
+                    float d = gy[g + j] * (w == null ? 1f : w[wo + j]);
+                    float nv = (x[a + j] - mu) * rs;
+                    sumD += d;
+                    sumDN += d * nv;
+                }
+                float mD = (float) (sumD / c), mDN = (float) (sumDN / c);
+                for (j = 0; j < ub; j += V) {
+                    FloatVector d = FloatVector.fromArray(S, gy, g + j);
+                    if (w != null) {
+                        d = d.mul(FloatVector.fromArray(S, w, wo + j));
+                    }
+                    FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
+                    d.sub(mD).sub(nv.mul(mDN)).mul(rs).intoArray(gx, o + j);
+                }
+                for (; j < c; j++) {
+                    float d = gy[g + j] * (w == null ? 1f : w[wo + j]);
+                    float nv = (x[a + j] - mu) * rs;
+                    gx[o + j] = (d - mD - nv * mDN) * rs;
+                }
+            }
+        });
+        if (gw != null || gb != null) {
+            final int rowsPerFlush = 32;
+            Parallel.forRange(c, n, (c0, c1) -> {
+                int m = c1 - c0, ub = S.loopBound(m);
+                double[] aw = new double[m], ab = new double[m];
+                float[] fw = new float[m], fb = new float[m];
+                for (int r0 = 0; r0 < n; r0 += rowsPerFlush) {
+                    java.util.Arrays.fill(fw, 0f);
+                    java.util.Arrays.fill(fb, 0f);
+                    for (int r = r0, r1 = Math.min(n, r0 + rowsPerFlush); r < r1; r++) {
+                        int a = xo + r * c + c0, g = go + r * c + c0;
+                        float mu = mean[r], rs = rstd[r];
+                        int j = 0;
+                        // mul then add, the same in the tail, so a column's value never
+                        // depends on where the column range (i.e. the thread split) starts
+                        for (; j < ub; j += V) {
+                            FloatVector gv = FloatVector.fromArray(S, gy, g + j);
+                            FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
+                            FloatVector.fromArray(S, fw, j).add(gv.mul(nv)).intoArray(fw, j);
+                            FloatVector.fromArray(S, fb, j).add(gv).intoArray(fb, j);
+                        }
+                        for (; j < m; j++) {
+                            fw[j] += gy[g + j] * ((x[a + j] - mu) * rs);
+                            fb[j] += gy[g + j];
+                        }
+                    }
+                    for (int j = 0; j < m; j++) {
+                        aw[j] += fw[j];
+                        ab[j] += fb[j];
+                    }
+                }
+                for (int j = c0; j < c1; j++) {
+                    if (gw != null) {
+                        gw[j] = (float) aw[j - c0];
+                    }
+                    if (gb != null) {
+                        gb[j] = (float) ab[j - c0];
+                    }
+                }
+            });
+        }
+    }
+
+    // ---- attention ----------------------------------------------------------------------------------------
+
+    // q (B,H,Tq,D), k, v (B,H,Tk,D) → out, lse. Per query row: scores s_j = q·k_j·scale (vector
+    // dot over D), max, p = e^(s − max) and Σp in one vector pass, then out = Σ p_j·v_j / Σp
+    // (vector axpy over D into a float accumulator).
+    @Override
+    public void attention(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo, boolean causal,
+                          float scale, float[] out, float[] lse, int bsz, int h, int tq, int tk, int d) {
+        int rows = bsz * h * tq;
+        Parallel.forRange(rows, 2L * tk * d, (from, to) -> {
+            float[] s = new float[tk], p = new float[tk];
+            float[] acc = new float[d];
+            int ub = S.loopBound(d);
+            for (int row = from; row < to; row++) {
+                int i = row % tq, bh = row / tq, b = bh / h;
+                int qa = qo + row * d, kb = ko + bh * tk * d, vb = vo + bh * tk * d, oa = row * d;
+                int lim = FusedKernels.keyLimit(causal, i, tq, tk);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < lim; j++) {
+                    if (mask != null && mask[mo + b * tk + j] == 0f) {
+                        s[j] = Float.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    s[j] = dotF(q, qa, k, kb + j * d, d) * scale;
+                    max = Math.max(max, s[j]);
+                }
+                if (max == Float.NEGATIVE_INFINITY) { // nothing visible: zeros, lse = −∞
+                    java.util.Arrays.fill(out, oa, oa + d, 0f);
+                    lse[row] = Float.NEGATIVE_INFINITY;
+                    continue;
+                }
+                double sum = lim > 0 ? expStoreSum(s, 0, max, p, 0, lim) : 0;
+                java.util.Arrays.fill(acc, 0f);
+                for (int j = 0; j < lim; j++) {
+                    if (s[j] == Float.NEGATIVE_INFINITY) {
+                        continue; // masked: skip, so a non-finite v there cannot leak in as 0·∞
+                    }
+                    float pj = p[j];
+                    FloatVector pv = FloatVector.broadcast(S, pj);
+                    int va = vb + j * d, e = 0;
+                    for (; e < ub; e += V) {
+                        FloatVector.fromArray(S, v, va + e).fma(pv, FloatVector.fromArray(S, acc, e)).intoArray(acc, e);
+                    }
+                    for (; e < d; e++) {
+                        acc[e] += pj * v[va + e];
+                    }
+                }
+                float inv = (float) (1.0 / sum);
+                int e = 0;
+                for (; e < ub; e += V) {
+                    FloatVector.fromArray(S, acc, e).mul(inv).intoArray(out, oa + e);
+                }
+                for (; e < d; e++) {
+                    out[oa + e] = acc[e] * inv;
+                }
+                lse[row] = (float) (max + Math.log(sum));
+            }
+        });
+    }
+
+    // Gradients, parallel over (b, h) (gk, gv rows are shared by all queries of one head). Per
+    // query row: D_i = dO·O; for visible keys s_j = q·k_j·scale − lse and dp_j = dO·v_j (two
+    // vector dots in one pass over D), p = e^s (one vector pass), then gv_j += p·dO,
+    // gq += ds·k_j, gk_j += ds·q with ds = p·(dp − D_i)·scale (vector axpys over D).
+    @Override
+    public void attentionBackward(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo,
+                                  boolean causal, float scale, float[] out, float[] lse, float[] go, int goo,
+                                  float[] gq, float[] gk, float[] gv, int bsz, int h, int tq, int tk, int d) {
+        Parallel.forRange(bsz * h, 3L * tq * tk * d, (from, to) -> {
+            float[] s = new float[tk], p = new float[tk], dps = new float[tk];
+            int ub = S.loopBound(d);
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / h;
+                int kb = ko + bh * tk * d, vb = vo + bh * tk * d, kvo = bh * tk * d;
+                java.util.Arrays.fill(gk, kvo, kvo + tk * d, 0f);
+                java.util.Arrays.fill(gv, kvo, kvo + tk * d, 0f);
+                for (int i = 0; i < tq; i++) {
+                    int row = bh * tq + i;
+                    int qa = qo + row * d, oa = row * d, ga = goo + row * d;
+                    java.util.Arrays.fill(gq, oa, oa + d, 0f);
+                    float l = lse[row];
+                    if (l == Float.NEGATIVE_INFINITY) {
+                        continue;
+                    }
+                    float di = dotF(go, ga, out, oa, d); // D_i = dO_i · O_i
+                    int lim = FusedKernels.keyLimit(causal, i, tq, tk);
+                    for (int j = 0; j < lim; j++) {
+                        if (mask != null && mask[mo + b * tk + j] == 0f) {
+                            s[j] = Float.NEGATIVE_INFINITY;
+                            continue;
+                        }
+                        s[j] = dotF(q, qa, k, kb + j * d, d) * scale - l;
+                        dps[j] = dotF(go, ga, v, vb + j * d, d);
+                    }
+                    int j = 0, jb = S.loopBound(lim);
+                    for (; j < jb; j += V) {
+                        exp(FloatVector.fromArray(S, s, j)).intoArray(p, j);
+                    }
+                    for (; j < lim; j++) {
+                        p[j] = exp(s[j]);
+                    }
+                    for (j = 0; j < lim; j++) {
+                        if (s[j] == Float.NEGATIVE_INFINITY) {
+                            continue;
+                        }
+                        float pj = p[j];
+                        float ds = pj * (dps[j] - di) * scale;
+                        FloatVector pv = FloatVector.broadcast(S, pj), dsv = FloatVector.broadcast(S, ds);
+                        int ka = kb + j * d, kg = kvo + j * d, e = 0;
+                        for (; e < ub; e += V) {
+                            FloatVector gov = FloatVector.fromArray(S, go, ga + e);
+                            gov.fma(pv, FloatVector.fromArray(S, gv, kg + e)).intoArray(gv, kg + e);
+                            FloatVector.fromArray(S, k, ka + e).fma(dsv, FloatVector.fromArray(S, gq, oa + e))
+                                    .intoArray(gq, oa + e);
+                            FloatVector.fromArray(S, q, qa + e).fma(dsv, FloatVector.fromArray(S, gk, kg + e))
+                                    .intoArray(gk, kg + e);
+                        }
+                        for (; e < d; e++) {
+                            gv[kg + e] += pj * go[ga + e];
+                            gq[oa + e] += ds * k[ka + e];
+                            gk[kg + e] += ds * q[qa + e];
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
