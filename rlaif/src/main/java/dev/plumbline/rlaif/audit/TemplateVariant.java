@@ -61,6 +61,7 @@ public final class TemplateVariant {
         Constitution c = new Constitution(base.templateId() + "+shorter", principles);
         long seed = ((Number) base.settings().get("seed")).longValue();
         return RuleJudge.builder().seed(seed).constitution(c).misjudgeRate(l.misjudgeRate).lengthBias(l.lengthBias)
-                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness).build();
+                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness)
+                .tieMargin(l.tieMargin).build();
     }
 }

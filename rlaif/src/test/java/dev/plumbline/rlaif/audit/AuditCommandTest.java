@@ -39,6 +39,7 @@ class AuditCommandTest {
     private void fabricateRun(double positionBias) throws Exception {
         RlaifConfig cfg = new RlaifConfig();
         cfg.labeler.positionBias = positionBias;
+        cfg.labeler.tieMargin = 0;   // a tying judge would hide position bias on equal pairs
         cfg.labeler.noise = 0;
         cfg.labeler.misjudgeRate = 0;
         Files.writeString(dir.resolve("config.json"), cfg.toJson());
