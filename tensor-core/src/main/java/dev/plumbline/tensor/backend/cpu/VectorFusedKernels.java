@@ -106,6 +106,18 @@ final class VectorFusedKernels implements FusedKernels {
         return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
+    /**
+     * Σ of a vector's lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order
+     * unspecified, so a sum could differ between interpreted and compiled code — and the same seed
+     * must give the same numbers in every run.
+     */
+    private static float sumLanes(FloatVector v) {
+        for (int w = V / 2; w >= 1; w >>= 1) {
+            v = v.add(v.slice(w));
+        }
+        return v.lane(0);
+    }
+
     /** max of x[a .. a+n), NaN if any is NaN, −∞ for n = 0. */
     private static float max(float[] x, int a, int n) {
         int j = 0, ub = S.loopBound(n);
@@ -133,7 +145,7 @@ final class VectorFusedKernels implements FusedKernels {
             for (; j < end; j += V) {
                 acc = acc.add(FloatVector.fromArray(S, x, a + j));
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; j < n; j++) {
             sum += x[a + j];
@@ -151,7 +163,7 @@ final class VectorFusedKernels implements FusedKernels {
             for (; j < end; j += V) {
                 acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; j < n; j++) {
             sum += x[a + j] * y[b + j];
@@ -168,7 +180,7 @@ final class VectorFusedKernels implements FusedKernels {
             for (; j < ub; j += V) {
                 acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = sumLanes(acc);
         }
         for (; j < n; j++) {
             s += x[a + j] * y[b + j];
@@ -186,7 +198,7 @@ final class VectorFusedKernels implements FusedKernels {
             for (; j < end; j += V) {
                 acc = acc.add(exp(FloatVector.fromArray(S, x, a + j).sub(shift)));
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; j < n; j++) {
             sum += exp(x[a + j] - shift);
@@ -206,7 +218,7 @@ final class VectorFusedKernels implements FusedKernels {
                 e.intoArray(out, o + j);
                 acc = acc.add(e);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; j < n; j++) {
             float e = exp(x[a + j] - shift);
@@ -346,7 +358,7 @@ final class VectorFusedKernels implements FusedKernels {
                         FloatVector d = FloatVector.fromArray(S, x, a + j).sub(mu);
                         acc = d.fma(d, acc);
                     }
-                    s2 += acc.reduceLanes(VectorOperators.ADD);
+                    s2 += sumLanes(acc);
                 }
                 for (; j < c; j++) {
                     float d = x[a + j] - mu;
@@ -405,8 +417,8 @@ final class VectorFusedKernels implements FusedKernels {
                         accD = accD.add(d);
                         accDN = d.fma(nv, accDN);
                     }
-                    sumD += accD.reduceLanes(VectorOperators.ADD);
-                    sumDN += accDN.reduceLanes(VectorOperators.ADD);
+                    sumD += sumLanes(accD);
+                    sumDN += sumLanes(accDN);
                 }
                 for (; j < c; j++) {
                     float d = gy[g + j] * (w == null ? 1f : w[wo + j]);
