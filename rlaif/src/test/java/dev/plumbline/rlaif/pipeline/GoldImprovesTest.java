@@ -3,8 +3,14 @@ package dev.plumbline.rlaif.pipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plumbline.rlaif.cli.Main;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,5 +65,29 @@ class GoldImprovesTest {
         assertTrue(win > 0.6, "PPO must win against SFT on most held-out prompts: " + got);
         assertTrue(((Number) ppo.get("proxy_score")).doubleValue() > ((Number) sft.get("proxy_score")).doubleValue(),
                 "and the proxy reward it optimised rose too: " + s);
+
+        // the over-optimisation experiment reuses this run's SFT policy and pθ (CLI path)
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString(), "--steps", "6",
+                "--kl-coef", "0.001"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        Path exp = dir.resolve("experiments/overoptimization");
+        JsonNode r = RlaifConfig.MAPPER.readTree(exp.resolve("result.json").toFile());
+        assertEquals(6, r.path("steps").asInt());
+        assertEquals(0.001, r.path("kl_coef").asDouble(), 1e-12);
+        assertTrue(Double.isFinite(r.path("fit_alpha").asDouble()) && Double.isFinite(r.path("fit_beta").asDouble()), r.toString());
+        assertEquals(6, Files.readAllLines(exp.resolve("metrics.jsonl")).size());
+        assertTrue(Files.readString(exp.resolve("report.html")).contains("<svg"));
+        assertFalse(Files.exists(dir.resolve("experiments/overoptimization/stages/eval.json")), "only PPO ran");
+    }
+
+    @Test
+    void experimentNeedsAFinishedRewardModel(@TempDir Path dir) throws Exception {
+        RlaifPipeline.open(dir, reducedDemo(), new PrintStream(new ByteArrayOutputStream()));
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("needs stage 'sft' done"), err.toString());
     }
 }
