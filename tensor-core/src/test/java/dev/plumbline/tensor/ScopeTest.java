@@ -16,16 +16,8 @@ class ScopeTest {
      * Live bytes once the GC backstop has released garbage left by earlier tests (its Cleaner
      * thread would otherwise lower the count in the middle of a measurement).
      */
-    static long settledLive() throws InterruptedException {
-        long last = -1;
-        for (int i = 0, same = 0; i < 50 && same < 2; i++) {
-            System.gc();
-            Thread.sleep(10);
-            long now = live();
-            same = now == last ? same + 1 : 0;
-            last = now;
-        }
-        return last;
+    static long settledLive() {
+        return MemoryStats.settledLiveBytes(Device.cpu());
     }
 
     @Test

@@ -30,27 +30,11 @@ class OpenClFaultTest {
         }
     }
 
-    /**
-     * Live bytes once the garbage collector has reclaimed what earlier tests left unscoped (its
-     * Cleaner backstop would otherwise release them in the middle of a measurement).
-     */
-    static long settledLive(Device dev) throws InterruptedException {
-        long last = -1;
-        for (int i = 0, same = 0; i < 50 && same < 2; i++) {
-            System.gc();
-            Thread.sleep(10);
-            long now = MemoryStats.liveBytes(dev);
-            same = now == last ? same + 1 : 0;
-            last = now;
-        }
-        return last;
-    }
-
     @Test
-    void trainingLoopReturnsLiveBytesToBaselineAndReportsTheCacheApart() throws InterruptedException {
+    void trainingLoopReturnsLiveBytesToBaselineAndReportsTheCacheApart() {
         Device dev = OpenClTestDevice.require();
         OpenClAllocator alloc = ((OpenClBackend) Tensor.empty(dev, DType.F32, 1).backend()).allocator();
-        long start = settledLive(dev);
+        long start = MemoryStats.settledLiveBytes(dev);
         Generator g = new Generator(7);
         float first, last = Float.NaN;
         try (Scope model = Scope.open()) {
@@ -61,14 +45,14 @@ class OpenClFaultTest {
             Tensor w1 = Tensor.randn(g, 16, 24).mul(0.3f).to(dev).requiresGrad(true);
             Tensor w2 = Tensor.randn(g, 24, 4).mul(0.3f).to(dev).requiresGrad(true);
             first = step(x, y, w1, w2, 0.5f); // creates the gradients, which live as long as the weights
-            long baseline = settledLive(dev);
+            long baseline = MemoryStats.settledLiveBytes(dev);
             for (int i = 0; i < 20; i++) {
                 last = step(x, y, w1, w2, 0.5f);
-                assertEquals(baseline, settledLive(dev), "live bytes after step " + (i + 2));
+                assertEquals(baseline, MemoryStats.settledLiveBytes(dev), "live bytes after step " + (i + 2));
             }
             assertTrue(last < first, "the model learned: " + first + " -> " + last);
         }
-        assertEquals(start, settledLive(dev), "live bytes back to the start once the model's scope closed");
+        assertEquals(start, MemoryStats.settledLiveBytes(dev), "live bytes back to the start once the model's scope closed");
         long cached = alloc.cachedBytes();
         System.out.println("OpenClFaultTest: live " + MemoryStats.liveBytes(dev) + " B, cached free " + cached
                 + " B, reserved " + alloc.reservedBytes() + " B, peak " + MemoryStats.peakBytes(dev) + " B");

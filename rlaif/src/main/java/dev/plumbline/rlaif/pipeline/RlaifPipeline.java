@@ -15,7 +15,6 @@ import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.data.PreferenceRecord;
 import dev.plumbline.rlaif.label.Constitution;
 import dev.plumbline.rlaif.label.HttpJudge;
-import dev.plumbline.rlaif.label.Preference;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
 import dev.plumbline.rlaif.label.Principle;
 import dev.plumbline.rlaif.label.RuleJudge;
@@ -29,8 +28,6 @@ import dev.plumbline.rlaif.task.GoldScorer;
 import dev.plumbline.rlaif.task.Task;
 import dev.plumbline.rlaif.task.TaskSuite;
 import dev.plumbline.tensor.Device;
-import dev.plumbline.tensor.Tensor;
-import dev.plumbline.tensor.io.Safetensors;
 import dev.plumbline.tensor.random.Generator;
 
 import java.io.IOException;
@@ -445,13 +442,5 @@ public final class RlaifPipeline {
             throw new IllegalStateException("stage '" + stage + "' has not run in " + run.root()
                     + ": run 'plumbline " + stage + " --run-dir " + run.root() + "' first (or 'plumbline demo')");
         }
-    }
-
-    static Map<String, Tensor> load(Path f) throws IOException {
-        return Safetensors.load(f);
-    }
-
-    static boolean decisive(PreferenceRecord r) {
-        return r.label() == Preference.A || r.label() == Preference.B;
     }
 }
