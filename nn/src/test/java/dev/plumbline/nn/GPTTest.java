@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** GPT: layout, counts, init, causality, cache, padding, dropout, HF mapping, scalar heads. */
 class GPTTest {
-    private final Generator gen = new Generator(System.nanoTime());
+    private final long seed = System.nanoTime();
+    private final Generator gen = new Generator(seed);
 
     private int[] randomIds(int n, int vocab) {
         float[] u = Tensor.rand(gen, n).toFloatArray();
@@ -95,12 +96,18 @@ class GPTTest {
 
     @Test
     void tiedHeadGradientMatchesFiniteDifferences() {
-        GPT gpt = new GPT(new GPTConfig(5, 4, 1, 1, 4, 0f, 1e-5f, true), gen);
+        // d_model 8, not 4: a LayerNorm over four O(1) values is often near-degenerate (variance ≈ 0),
+        // and its curvature then defeats any float32 finite difference (1 seed in 10 failed at d 4).
+        GPT gpt = new GPT(new GPTConfig(5, 4, 1, 1, 8, 0f, 1e-5f, true), gen);
         for (Parameter p : gpt.parameters()) { // O(1) weights: the N(0, 0.02) init makes LayerNorm too curved for eps
             p.copyFrom(Tensor.randn(gen, p.shape()).mul(0.5f).add(p.data().detach()));
         }
         Tensor ids = Tensor.fromArray(randomIds(6, 5), 2, 3);
-        ModuleGradCheck.checkParameters(gpt, () -> gpt.logits(ids));
+        try {
+            ModuleGradCheck.checkParameters(gpt, () -> gpt.logits(ids));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (GPTTest seed " + seed + ")", e);
+        }
         assertFalse(gpt.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("lm_head")));
     }
 
