@@ -1,7 +1,11 @@
 // plumbline experiment NAME: the failure-mode lab's experiments over a finished run.
 package dev.plumbline.rlaif.cli;
 
+import dev.plumbline.rlaif.experiment.ExperimentOptions;
+import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
+import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
+import dev.plumbline.rlaif.experiment.SycophancyExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,20 +14,42 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code plumbline experiment overoptimization --run-dir DIR}: PPO with a weak KL penalty from the
- * run's SFT policy and preference model, gold and proxy reward against √KL, and Gao et al.'s fit
- * R(d) = d(α − β ln d); writes DIR/experiments/overoptimization/{result.json, report.html}.
+ * {@code plumbline experiment NAME --run-dir DIR}: one failure-mode experiment over a finished run.
+ * Each writes {@code DIR/experiments/NAME/} (one run directory per arm, {@code result.json},
+ * {@code report.html}) and resumes when run again.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = {
-        "Failure-mode experiments over a run directory whose stages up to train-rm are done.",
-        "overoptimization: PPO with a weak KL penalty; gold and proxy vs sqrt(KL) with Gao et al.'s fit "
-                + "R(d) = d(alpha - beta ln d); writes DIR/experiments/overoptimization/."})
+        "Failure-mode experiments over a finished run (plumbline demo). Each writes DIR/experiments/NAME/ "
+                + "(an arm per variant, result.json, report.html) and resumes when rerun.",
+        "  overoptimization  weak-KL PPO: gold and proxy vs sqrt(KL), Gao et al.'s fit; adaptive KL, "
+                + "uncertainty penalty and early stopping as mitigations",
+        "  label-noise       flip a fraction eps of labels (--values, default 0,0.1,0.2,0.3,0.4)",
+        "  length-bias       labeler length bias on/off (--values: the bias) and a length-penalised reward",
+        "  sycophancy        a labeler rewarding agreement with the stated opinion (--values: its weight)"})
 public final class ExperimentCommand implements Callable<Integer> {
-    /** Experiments available. */
-    public enum Name { overoptimization }
+
+    /** A runnable experiment. */
+    @FunctionalInterface
+    interface Runner {
+        void run(ExperimentCommand c) throws Exception;
+    }
+
+    static final Map<String, Runner> EXPERIMENTS = new LinkedHashMap<>();
+
+    static {
+        EXPERIMENTS.put(OverOptimizationExperiment.NAME, c -> OverOptimizationExperiment.run(c.runDir,
+                c.steps == 0 ? 120 : c.steps, c.klCoef, System.err));
+        EXPERIMENTS.put(LabelNoiseExperiment.NAME, c -> LabelNoiseExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put(LengthBiasExperiment.NAME, c -> LengthBiasExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put(SycophancyExperiment.NAME, c -> SycophancyExperiment.run(c.runDir, c.options(), System.err));
+    }
 
     @Spec
     CommandSpec spec;
@@ -31,30 +57,44 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Experiment: ${COMPLETION-CANDIDATES}.")
-    Name name;
+    @Parameters(index = "0", paramLabel = "NAME", description = "The experiment (see above).")
+    String name;
 
     @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "runs/demo",
-            description = "A run directory (default: ${DEFAULT-VALUE}).")
+            description = "A finished run directory (default: ${DEFAULT-VALUE}).")
     Path runDir;
 
-    @InRange(min = 1, max = 100_000)
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "120", description = "PPO iterations (default: ${DEFAULT-VALUE}).")
+    @InRange(min = 0, max = 100_000)
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
+            description = "PPO iterations per arm (default: the run's ppo.steps; 120 for overoptimization).")
     int steps;
 
     @InRange(min = 0, max = 10)
     @Option(names = "--kl-coef", paramLabel = "BETA", defaultValue = "0.002",
-            description = "The weak KL coefficient (default: ${DEFAULT-VALUE}).")
+            description = "overoptimization: the weak KL coefficient (default: ${DEFAULT-VALUE}).")
     double klCoef;
+
+    @Option(names = "--values", paramLabel = "X,Y,...", split = ",",
+            description = "The values the experiment sweeps (its defaults when absent).")
+    List<Double> values = new ArrayList<>();
+
+    ExperimentOptions options() {
+        return new ExperimentOptions(steps, values);
+    }
 
     @Override
     public Integer call() throws Exception {
-        Main.failIfProblems(spec.commandLine(), InRange.Check.all(this));
+        List<String> problems = new ArrayList<>(InRange.Check.all(this));
+        Runner r = EXPERIMENTS.get(name);
+        if (r == null) {
+            problems.add("unknown experiment '" + name + "'; known: " + String.join(", ", EXPERIMENTS.keySet()));
+        }
+        Main.failIfProblems(spec.commandLine(), problems);
         try {
-            OverOptimizationExperiment.run(runDir, steps, klCoef, System.err);
+            r.run(this);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException e) {
-            spec.commandLine().getErr().println("experiment: " + e.getMessage());
+            spec.commandLine().getErr().println("experiment " + name + ": " + e.getMessage());
             return 2;
         }
     }

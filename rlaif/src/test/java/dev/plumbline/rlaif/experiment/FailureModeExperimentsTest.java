@@ -1,0 +1,101 @@
+package dev.plumbline.rlaif.experiment;
+
+import dev.plumbline.rlaif.cli.Main;
+import dev.plumbline.rlaif.pipeline.GoldImprovesTest;
+import dev.plumbline.rlaif.pipeline.RlaifConfig;
+import dev.plumbline.rlaif.pipeline.RlaifPipeline;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Reduced versions (seconds each) of the failure-mode experiments, over one shared reduced demo
+ * base run (SFT and pairs only), asserting the direction each experiment exists to show.
+ */
+class FailureModeExperimentsTest {
+    @TempDir
+    static Path dir;
+    static Path base;
+    static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    @BeforeAll
+    static void baseRun() throws Exception {
+        base = dir.resolve("base");
+        RlaifConfig c = GoldImprovesTest.reducedDemo();
+        RlaifPipeline p = RlaifPipeline.open(base, c, QUIET);
+        p.sft();
+        p.samplePairs();
+    }
+
+    @Test
+    void labelNoise_goldAndPreferenceAccuracyFallAsMoreLabelsAreFlipped() throws Exception {
+        Map<String, Object> r = LabelNoiseExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(0.0, 0.4)),
+                QUIET);
+        System.out.println("label-noise: " + r);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
+        double acc0 = (Double) arms.get(0).get("rm_accuracy_vs_gold"), acc4 = (Double) arms.get(1).get("rm_accuracy_vs_gold");
+        double gold0 = (Double) arms.get(0).get("gold_ppo"), gold4 = (Double) arms.get(1).get("gold_ppo");
+        double agree0 = (Double) arms.get(0).get("labels_agree_with_gold"), agree4 = (Double) arms.get(1).get("labels_agree_with_gold");
+        // 40% flips leave (1 - 0.4)·a + 0.4·(1 - a) agreement: about 0.55 for a ≈ 0.9
+        assertEquals(0.6 * agree0 + 0.4 * (1 - agree0), agree4, 0.06, "flip rate shows in the labels: " + r);
+        assertTrue(acc4 < acc0 - 0.1, "pθ learns the truth worse from noisier labels: " + r);
+        assertTrue(gold4 < gold0, "and the policy trained on it ends worse by gold: " + r);
+        Path root = base.resolve("experiments/label-noise");
+        assertTrue(Files.readString(root.resolve("report.html")).contains("<svg"));
+        assertEquals(2, RlaifConfig.MAPPER.readTree(root.resolve("result.json").toFile()).path("arms").size());
+    }
+
+    @Test
+    void lengthBias_lengthGrowsOnlyWithTheBiasedLabeler_andThePenaltyStopsIt() throws Exception {
+        Map<String, Object> r = LengthBiasExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        System.out.println("length-bias: " + r);
+        double unbiased = (Double) r.get("length_growth_unbiased"), biased = (Double) r.get("length_growth_biased");
+        double penalised = (Double) r.get("length_growth_biased_with_penalty");
+        assertTrue(biased > 0.5, "the policy pads for a length-biased labeler: " + r);
+        assertTrue(unbiased < biased - 0.5, "but not for an unbiased one: " + r);
+        assertTrue(penalised < biased, "a length-penalised reward removes (some of) the incentive: " + r);
+    }
+
+    @Test
+    void sycophancy_runsBothArmsAndReportsRates() throws Exception {
+        Map<String, Object> r = SycophancyExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        System.out.println("sycophancy: " + r);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
+        for (Map<String, Object> a : arms) {
+            for (String k : List.of("sycophancy_rate_sft", "sycophancy_rate_ppo")) {
+                double v = (Double) a.get(k);
+                assertTrue(v >= 0 && v <= 1, k + " " + a);
+            }
+        }
+        assertEquals(arms.get(0).get("sycophancy_rate_sft"), arms.get(1).get("sycophancy_rate_sft"),
+                "both arms start from the same SFT policy and evaluation prompts");
+    }
+
+    @Test
+    void cliRunsAnExperimentAndRejectsUnknownNamesAndBadValues() throws Exception {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"experiment", "no-such", "--run-dir", base.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("unknown experiment 'no-such'") && err.toString().contains("label-noise"),
+                err.toString());
+        err = new StringWriter();
+        code = Main.run(new String[] {"experiment", "label-noise", "--run-dir", base.toString(), "--values", "0.7"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("ε must lie in [0, 0.5], got 0.7"), err.toString());
+    }
+}
