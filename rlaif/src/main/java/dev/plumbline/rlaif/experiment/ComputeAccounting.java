@@ -178,11 +178,12 @@ public final class ComputeAccounting {
 
     private static HtmlReport report(Map<String, Object> out, List<Map<String, Object>> rows, RlaifConfig cfg) {
         HtmlReport r = new HtmlReport("Compute accounting: time and FLOPs per RLAIF stage");
-        r.paragraph("Each row is one step of the pipeline: how long it took and how much arithmetic the computer did "
-                + "for it, counted in GFLOP (billions of multiplications and additions). The label and reward-model "
-                + "rows are what learning from an AI judge's preferences adds, and the PPO row is the reinforcement "
-                + "learning itself, so together with the share columns they show what RLAIF costs on top of ordinary "
-                + "supervised training (the SFT row).");
+        // the two sentences for a reader without ML background
+        r.paragraph("Each row is one stage of the pipeline: how long it took and how much arithmetic the computer did "
+                + "for it, counted in GFLOP (billions of multiplications and additions). The SFT row is ordinary "
+                + "training on example answers; the other rows are the extra work of having an AI judge compare answers, "
+                + "teaching a scoring model from those comparisons and improving the model against that score (PPO), "
+                + "so their share of the total is the price of learning from AI feedback.");
         List<List<String>> table = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             String stage = (String) row.get("stage");
@@ -204,7 +205,8 @@ public final class ComputeAccounting {
         r.paragraph(String.format(Locale.ROOT, "Total: %.2f s over the stages that ran, %.3f GFLOP recorded. FLOPs count "
                 + "the matrix products and attention (forward and backward) the engine executed, not elementwise work; "
                 + "shares of FLOPs are of the stages that recorded them. Stages that ran in another process (a resumed "
-                + "run) count only that process's work.", (Double) out.get("total_seconds"),
+                + "run) count only that process's work, and the first stage of a process also pays for the JIT "
+                + "compiler warming up, which lowers its GFLOP/s.", (Double) out.get("total_seconds"),
                 ((Long) out.get("total_flops")) / 1e9));
         r.paragraph(String.format(Locale.ROOT, "Cross-check: training a model of N = %d parameters on a token costs about "
                 + "6·N FLOPs (2·N forward, 4·N backward). For SFT, tokens = %d steps × %d sequences × %d positions. The "
