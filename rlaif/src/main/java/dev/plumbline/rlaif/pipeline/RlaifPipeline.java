@@ -28,6 +28,7 @@ import dev.plumbline.rlaif.task.GoldScorer;
 import dev.plumbline.rlaif.task.Task;
 import dev.plumbline.rlaif.task.TaskSuite;
 import dev.plumbline.tensor.Device;
+import dev.plumbline.tensor.FlopCounter;
 import dev.plumbline.tensor.random.Generator;
 
 import java.io.IOException;
@@ -146,6 +147,7 @@ public final class RlaifPipeline {
             return;
         }
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total(); // each stage records its matmul + attention FLOPs as "flops"
         GPT policy = Policies.create(codec, cfg.model.layers, cfg.model.heads, cfg.model.dModel, cfg.model.contextLength,
                 cfg.seed * 31 + 1, device);
         List<Corpus.Example> examples = new ArrayList<>();
@@ -169,6 +171,7 @@ public final class RlaifPipeline {
         s.put("tokens_per_sec", r.tokensPerSec());
         s.put("parameters", policy.parameterCount());
         s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        s.put("flops", FlopCounter.since(f0));
         run.markDone(SFT, s);
         log.printf(Locale.ROOT, "[sft     ] loss %.3f, eval loss %.3f, %.0f tokens/s%n", s.get("final_loss"), r.evalLoss(),
                 r.tokensPerSec());
@@ -188,6 +191,7 @@ public final class RlaifPipeline {
             return;
         }
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total();
         GPT policy = loadSft();
         List<String> prompts = prompts(PAIRS_FROM, cfg.sampling.pairs);
         Generator gen = new Generator(cfg.seed * 31 + 3);
@@ -210,7 +214,7 @@ public final class RlaifPipeline {
         Jsonl.writeAtomic(run.file("pairs.jsonl"), pairs);
         bar.finish(pairs.size() + " pairs, " + identical + " with identical responses");
         run.markDone(SAMPLE, Map.of("pairs", pairs.size(), "identical", identical,
-                "seconds", (System.nanoTime() - t0) / 1e9));
+                "seconds", (System.nanoTime() - t0) / 1e9, "flops", FlopCounter.since(f0)));
     }
 
     // ---- 3. AI labels ---------------------------------------------------------------------------------
@@ -247,6 +251,7 @@ public final class RlaifPipeline {
         }
         requireDone(SAMPLE);
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total();
         List<PairRecord> pairs = Jsonl.read(run.file("pairs.jsonl"), PairRecord.class);
         PreferenceLabeler labeler = labeler();
         StageProgress bar = new StageProgress(log, LABEL, pairs.size());
@@ -265,6 +270,7 @@ public final class RlaifPipeline {
         s.put("decisive_pairs", audit.decisivePairs());
         s.put("first_position_rate", audit.firstPositionRate());
         s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        s.put("flops", FlopCounter.since(f0));
         run.markDone(LABEL, s);
     }
 
@@ -277,9 +283,11 @@ public final class RlaifPipeline {
         }
         requireDone(LABEL);
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total();
         List<PreferenceRecord> prefs = Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class);
         Map<String, Object> s = ProxyReward.train(this, prefs, loadSft(), run.file("rm"), log);
         s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        s.put("flops", FlopCounter.since(f0));
         run.markDone(REWARD_MODEL, s);
     }
 
@@ -298,6 +306,7 @@ public final class RlaifPipeline {
     /** PPO against any reward source (used by experiments and tests). */
     public void ppo(RewardSource reward) throws IOException {
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total();
         GPT reference = loadSft();
         GPT policy = Policies.copyOf(reference);
         ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
@@ -335,7 +344,8 @@ public final class RlaifPipeline {
         }
         Policies.save(policy, run.file("ppo"));
         bar.finish("PPO done");
-        run.markDone(PPO, Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9));
+        run.markDone(PPO, Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
+                "flops", FlopCounter.since(f0)));
     }
 
     /** The PPO-trained policy. */
@@ -353,6 +363,7 @@ public final class RlaifPipeline {
         }
         requireDone(PPO);
         long t0 = System.nanoTime();
+        long f0 = FlopCounter.total();
         List<String> prompts = prompts(EVAL_FROM, cfg.eval.prompts);
         ProxyReward proxy = ProxyReward.load(this, run.file("rm"), loadSft(), log);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -387,6 +398,7 @@ public final class RlaifPipeline {
         out.put("ppo_win_rate_vs_sft", wins / a.length);
         out.put("prompts", prompts.size());
         out.put("seconds", (System.nanoTime() - t0) / 1e9);
+        out.put("flops", FlopCounter.since(f0));
         List<Map<String, String>> examples = new ArrayList<>();
         for (int i = 0; i < Math.min(12, prompts.size()); i++) {
             examples.add(Map.of("prompt", prompts.get(i), "sft", responses.get("sft").get(i), "ppo",

@@ -1,6 +1,7 @@
 package dev.plumbline.tensor.ops;
 
 import dev.plumbline.tensor.DType;
+import dev.plumbline.tensor.FlopCounter;
 import dev.plumbline.tensor.Shape;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.Autograd;
@@ -142,6 +143,7 @@ public final class Fused {
 
     /**
      * Scaled dot-product attention softmax(q·kᵀ·scale + mask)·v without a T×T matrix in memory.
+     * Adds 4·D FLOPs per visible query–key pair (10·D more in backward) to the {@link FlopCounter}.
      *
      * @param q       (B, H, Tq, D)
      * @param k       (B, H, Tk, D)
@@ -180,14 +182,27 @@ public final class Fused {
         Tensor out = Tensor.empty(q.device(), DType.F32, bsz, h, tq, d);
         Tensor lse = Tensor.empty(q.device(), DType.F32, bsz, h, tq);
         q.backend().attention(qc, kc, vc, mask, causal, scale, out, lse);
+        // visible (query, key) pairs × D: forward is q·k and p·v (4·D), backward recomputes q·k and
+        // does four products (10·D); see FlopCounter for why causal counts only the lower triangle
+        long pairsTimesD = (long) bsz * h * visiblePairs(causal, tq, tk) * d;
+        FlopCounter.add(4 * pairsTimesD);
         Tensor m = mask;
         return Autograd.record("attention", out, (g, nd) -> {
             Tensor gq = Tensor.empty(g.device(), DType.F32, qc.shape());
             Tensor gk = Tensor.empty(g.device(), DType.F32, kc.shape());
             Tensor gv = Tensor.empty(g.device(), DType.F32, vc.shape());
             g.backend().attentionBackward(qc, kc, vc, m, causal, scale, out, lse, g.contiguous(), gq, gk, gv);
+            FlopCounter.add(10 * pairsTimesD); // the backend call is not a matmul op, so count it here
             return new Tensor[] {gq, gk, gv};
         }, qc, kc, vc);
+    }
+
+    /**
+     * Query–key pairs one (batch, head) of attention computes: all {@code Tq·Tk}, or with causal
+     * masking those with key position ≤ query position (query i sits at Tk − Tq + i).
+     */
+    static long visiblePairs(boolean causal, int tq, int tk) {
+        return causal ? (long) tq * (tk - tq) + (long) tq * (tq + 1) / 2 : (long) tq * tk;
     }
 
     // ---- dropout ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.plumbline.tensor.ops;
 
 import dev.plumbline.tensor.DType;
+import dev.plumbline.tensor.FlopCounter;
 import dev.plumbline.tensor.Shape;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.Autograd;
@@ -56,6 +57,8 @@ public final class MatMul {
         Tensor be = Views.broadcastView(b, bo);
         Tensor out = Tensor.empty(a.device(), DType.F32, oo);
         a.backend().matmul(ae, be, out);
+        // 2·M·N·K per product; the gradient rule below is two more matmuls, counted when they run
+        FlopCounter.add(2L * m * n * k * Shape.numel(batch));
         return Autograd.record("matmul", out, (g, nd) -> new Tensor[] {
                 nd[0] ? g.matmul(be.mT()).sumTo(as) : null,
                 nd[1] ? ae.mT().matmul(g).sumTo(bs) : null}, a, b);

@@ -1,0 +1,254 @@
+// Experiment 8 of the failure-mode lab: what each RLAIF stage cost in time and FLOPs.
+package dev.plumbline.rlaif.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plumbline.rlaif.data.Jsonl;
+import dev.plumbline.rlaif.data.PreferenceRecord;
+import dev.plumbline.rlaif.pipeline.RlaifConfig;
+import dev.plumbline.rlaif.pipeline.RlaifPipeline;
+import dev.plumbline.rlaif.pipeline.RunDirectory;
+import dev.plumbline.rlaif.report.HtmlReport;
+import dev.plumbline.tensor.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compute accounting: from a run's stage summaries ({@code stages/NAME.json}, each with
+ * {@code seconds} and {@code flops}, the {@link dev.plumbline.tensor.FlopCounter} delta over the
+ * stage) and its config, a table with one row per stage — seconds, share of wall time, GFLOP,
+ * share of FLOPs, achieved GFLOP/s, and the cost of one unit of the stage's work (an SFT step, a
+ * sampled pair, a label, a preference pair trained for one epoch, a PPO step, an evaluated
+ * prompt) — so the overhead RLAIF adds to supervised training is a measured number.
+ *
+ * <pre>{@code
+ * Map<String, Object> r = ComputeAccounting.run(Path.of("runs/demo"), System.err);
+ * // runs/demo/experiments/compute/result.json and report.html
+ * }</pre>
+ *
+ * <p>Nothing is trained: the experiment only reads. A stage that has not run is shown as
+ * "not run"; a stage written before stages recorded FLOPs is shown as "not recorded" (never as
+ * zero). For SFT the measurement is checked against the usual estimate of 6·N·tokens (N the
+ * parameter count, tokens = steps × batch × context length). The labeler is listed separately:
+ * a rule judge costs no model FLOPs, an HTTP judge costs requests, counted from the raw
+ * judgements in {@code preferences.jsonl} ({@link PreferenceRecord#rawJudgements()}).
+ */
+public final class ComputeAccounting {
+    private ComputeAccounting() {}
+
+    /** The stages accounted for, in pipeline order (the report stage only writes HTML). */
+    static final List<String> STAGES = List.of(RlaifPipeline.SFT, RlaifPipeline.SAMPLE, RlaifPipeline.LABEL,
+            RlaifPipeline.REWARD_MODEL, RlaifPipeline.PPO, RlaifPipeline.EVAL);
+
+    /** What one unit of a stage's work is, and how many units it did. */
+    private record Unit(String name, double count) {}
+
+    /**
+     * Reads a run directory and writes {@code runDir/experiments/compute/result.json} and
+     * {@code report.html}.
+     *
+     * @param runDir a run directory with a {@code config.json} (any stages may be missing)
+     * @param log    where a one-line summary is printed
+     * @return what {@code result.json} holds: {@code stages} (one map per stage), totals, the SFT
+     *     cross-check and the labeler's cost
+     */
+    public static Map<String, Object> run(Path runDir, PrintStream log) throws IOException {
+        RlaifPipeline p = RlaifPipeline.open(runDir, null, log);
+        RlaifConfig cfg = p.config();
+        RunDirectory run = p.runDirectory();
+
+        Map<String, JsonNode> sums = new LinkedHashMap<>();
+        for (String s : STAGES) {
+            run.summary(s).ifPresent(j -> sums.put(s, j));
+        }
+        // shares are of the stages that ran (wall time) and of those that recorded FLOPs
+        double totalSeconds = 0, totalFlops = 0;
+        for (JsonNode j : sums.values()) {
+            totalSeconds += j.path("seconds").asDouble(0);
+            totalFlops += j.has("flops") ? j.path("flops").asDouble() : 0;
+        }
+        long parameters = sums.containsKey(RlaifPipeline.SFT) ? sums.get(RlaifPipeline.SFT).path("parameters").asLong(0) : 0;
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String s : STAGES) {
+            JsonNode j = sums.get(s);
+            Unit unit = unit(s, cfg, j);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("stage", s);
+            row.put("status", j == null ? "not run" : "done");
+            row.put("unit", unit.name());
+            if (j == null) {
+                rows.add(row);
+                continue;
+            }
+            double seconds = j.path("seconds").asDouble(Double.NaN);
+            boolean recorded = j.has("flops");
+            double flops = recorded ? j.path("flops").asDouble() : Double.NaN;
+            row.put("units", unit.count());
+            row.put("seconds", seconds);
+            row.put("wall_share", seconds / totalSeconds);
+            row.put("flops_recorded", recorded);
+            if (recorded) {
+                row.put("flops", (long) flops);
+                row.put("gflop", flops / 1e9);
+                row.put("flops_share", totalFlops > 0 ? flops / totalFlops : Double.NaN);
+                row.put("gflop_per_second", flops / 1e9 / seconds);
+                row.put("gflop_per_unit", flops / 1e9 / unit.count());
+            }
+            row.put("seconds_per_unit", seconds / unit.count());
+            if (s.equals(RlaifPipeline.SFT) && parameters > 0) {
+                // Kaplan et al.'s estimate: forward 2N and backward 4N FLOPs per token trained on
+                double tokens = (double) cfg.sft.steps * cfg.sft.batchSize * cfg.model.contextLength;
+                double analytic = 6.0 * parameters * tokens;
+                row.put("analytic_flops", analytic);
+                if (recorded) {
+                    row.put("measured_over_analytic", flops / analytic);
+                }
+            }
+            rows.add(row);
+        }
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run", runDir.toString());
+        out.put("parameters", parameters);
+        out.put("total_seconds", totalSeconds);
+        out.put("total_flops", (long) totalFlops);
+        out.put("stages", rows);
+        out.put("labeler", labelerCost(cfg, run, sums.get(RlaifPipeline.LABEL)));
+
+        Path dir = runDir.resolve("experiments").resolve("compute");
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
+        report(out, rows, cfg).write(dir.resolve("report.html"));
+        log.printf(Locale.ROOT, "[experiment] compute: %d of %d stages run, %.1f s, %.3f GFLOP recorded; %s%n",
+                sums.size(), STAGES.size(), totalSeconds, totalFlops / 1e9, dir.resolve("report.html"));
+        return out;
+    }
+
+    /** A stage's unit of work; counts come from the stage's summary where it recorded them, else the config. */
+    private static Unit unit(String stage, RlaifConfig cfg, JsonNode sum) {
+        JsonNode j = sum == null ? RlaifConfig.MAPPER.createObjectNode() : sum;
+        return switch (stage) {
+            case RlaifPipeline.SFT -> new Unit("SFT step (" + cfg.sft.batchSize + " demonstrations)", cfg.sft.steps);
+            case RlaifPipeline.SAMPLE -> new Unit("sampled pair", j.path("pairs").asDouble(cfg.sampling.pairs));
+            case RlaifPipeline.LABEL -> new Unit("label", j.path("pairs").asDouble(cfg.sampling.pairs));
+            // one preference pair through one epoch of one ensemble member
+            case RlaifPipeline.REWARD_MODEL -> new Unit("preference pair trained (per epoch and member)",
+                    j.path("train_pairs").asDouble(Double.NaN) * cfg.rewardModel.epochs
+                            * j.path("members").asDouble(cfg.rewardModel.ensemble));
+            case RlaifPipeline.PPO -> new Unit("PPO step (" + cfg.ppo.batchSize + " prompts)",
+                    j.path("steps").asDouble(cfg.ppo.steps));
+            case RlaifPipeline.EVAL -> new Unit("evaluated prompt (SFT and PPO policy)",
+                    j.path("prompts").asDouble(cfg.eval.prompts));
+            default -> throw new IllegalArgumentException("no unit for stage " + stage);
+        };
+    }
+
+    /** The labeler's own cost: model FLOPs for local judges, requests for an HTTP judge. */
+    private static Map<String, Object> labelerCost(RlaifConfig cfg, RunDirectory run, JsonNode label) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", cfg.labeler.kind);
+        if (label != null) {
+            m.put("name", label.path("labeler").asText(cfg.labeler.kind));
+        }
+        Path prefs = run.file("preferences.jsonl");
+        if (Files.exists(prefs)) {
+            long records = 0, calls = 0, failed = 0;
+            for (PreferenceRecord r : Jsonl.read(prefs, PreferenceRecord.class)) {
+                records++;
+                calls += r.rawJudgements() == null ? 0 : r.rawJudgements().size();
+                failed += r.failureReason() != null ? 1 : 0;
+            }
+            m.put("records", records);
+            m.put("judge_calls", calls);   // one per order shown: an HTTP request each for an HTTP judge
+            m.put("failed_records", failed);
+            m.put("calls_per_label", records == 0 ? Double.NaN : (double) calls / records);
+        }
+        return m;
+    }
+
+    // ---- report -------------------------------------------------------------------------------------
+
+    private static HtmlReport report(Map<String, Object> out, List<Map<String, Object>> rows, RlaifConfig cfg) {
+        HtmlReport r = new HtmlReport("Compute accounting: time and FLOPs per RLAIF stage");
+        // the two sentences for a reader without ML background
+        r.paragraph("Each row is one stage of the pipeline: how long it took and how much arithmetic the computer did "
+                + "for it, counted in GFLOP (billions of multiplications and additions). The SFT row is ordinary "
+                + "training on example answers; the other rows are the extra work of having an AI judge compare answers, "
+                + "teaching a scoring model from those comparisons and improving the model against that score (PPO), "
+                + "so their share of the total is the price of learning from AI feedback.");
+        List<List<String>> table = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            String stage = (String) row.get("stage");
+            if ("not run".equals(row.get("status"))) {
+                table.add(List.of(stage, "not run", "not run", "not run", "not run", "not run", "not run",
+                        (String) row.get("unit"), "not run", "not run", "not run"));
+                continue;
+            }
+            boolean recorded = (Boolean) row.get("flops_recorded");
+            String nr = "not recorded";
+            table.add(List.of(stage, fmt("%.2f", row.get("seconds")), pct(row.get("wall_share")),
+                    recorded ? fmt("%.3f", row.get("gflop")) : nr, recorded ? pct(row.get("flops_share")) : nr,
+                    recorded ? fmt("%.3f", row.get("gflop_per_second")) : nr,
+                    fmt("%.0f", row.get("units")), (String) row.get("unit"), fmt("%.4g", row.get("seconds_per_unit")),
+                    recorded ? fmt("%.4g", row.get("gflop_per_unit")) : nr, analytic(row)));
+        }
+        r.table(List.of("stage", "seconds", "share of time", "GFLOP", "share of FLOPs", "GFLOP/s", "units", "unit",
+                "seconds per unit", "GFLOP per unit", "6·N·tokens GFLOP (measured / analytic)"), table);
+        r.paragraph(String.format(Locale.ROOT, "Total: %.2f s over the stages that ran, %.3f GFLOP recorded. FLOPs count "
+                + "the matrix products and attention (forward and backward) the engine executed, not elementwise work; "
+                + "shares of FLOPs are of the stages that recorded them. Stages that ran in another process (a resumed "
+                + "run) count only that process's work, and the first stage of a process also pays for the JIT "
+                + "compiler warming up, which lowers its GFLOP/s.", (Double) out.get("total_seconds"),
+                ((Long) out.get("total_flops")) / 1e9));
+        r.paragraph(String.format(Locale.ROOT, "Cross-check: training a model of N = %d parameters on a token costs about "
+                + "6·N FLOPs (2·N forward, 4·N backward). For SFT, tokens = %d steps × %d sequences × %d positions. The "
+                + "measured count differs from it because batches of short demonstrations are cut to their longest "
+                + "example (fewer tokens), attention adds T-dependent work, the position embeddings in N do no "
+                + "multiplications, and the final evaluation adds a few forward passes.", (Long) out.get("parameters"),
+                cfg.sft.steps, cfg.sft.batchSize, cfg.model.contextLength));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lab = (Map<String, Object>) out.get("labeler");
+        r.section("The labeler's cost");
+        String calls = lab.containsKey("judge_calls")
+                ? lab.get("judge_calls") + " judge calls for " + lab.get("records") + " labels ("
+                        + fmt("%.2f", lab.get("calls_per_label")) + " per label, " + lab.get("failed_records") + " failed)"
+                : "no preferences.jsonl, so no judge calls to count";
+        if ("http".equals(lab.get("kind"))) {
+            r.paragraph("HTTP judge" + (lab.containsKey("name") ? " " + lab.get("name") : "") + ": " + calls + ". Each "
+                    + "call is one request to the judge's server; its compute happens there and is not in the FLOPs "
+                    + "above, so its cost is requests (and the provider's price per request or token).");
+        } else {
+            r.paragraph("Rule judge" + (lab.containsKey("name") ? " " + lab.get("name") : "") + ": " + calls + ". It "
+                    + "scores responses with fixed rules and runs no model, so labeling is nearly free in FLOPs (the "
+                    + "label row's GFLOP is essentially zero); a real AI judge would cost requests or model FLOPs here.");
+        }
+        return r;
+    }
+
+    private static String analytic(Map<String, Object> row) {
+        if (!row.containsKey("analytic_flops")) {
+            return "—";
+        }
+        String a = fmt("%.3f", (Double) row.get("analytic_flops") / 1e9);
+        return row.containsKey("measured_over_analytic") ? a + " (" + fmt("%.2f", row.get("measured_over_analytic")) + "×)"
+                : a + " (measured: not recorded)";
+    }
+
+    /** A number for the table; a missing one (NaN: no seconds or no unit count recorded) as "—". */
+    private static String fmt(String f, Object v) {
+        return v instanceof Double d && d.isNaN() ? "—" : String.format(Locale.ROOT, f, v);
+    }
+
+    private static String pct(Object share) {
+        return fmt("%.1f %%", 100 * (Double) share);
+    }
+}
