@@ -297,8 +297,11 @@ public final class RlaifPipeline {
         if (Files.exists(dir.resolve(JUDGE_PROVENANCE))) {
             Map<String, Object> provenance = RlaifConfig.MAPPER.readValue(dir.resolve(JUDGE_PROVENANCE).toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
-            double tieBand = ((Number) provenance.remove("tie_band")).doubleValue();
-            return new ModelJudge(PreferenceModel.load(dir), tieBand, provenance);
+            if (!(provenance.remove("tie_band") instanceof Number tieBand)) {
+                throw new IOException(dir.resolve(JUDGE_PROVENANCE) + " has no numeric tie_band; delete " + dir
+                        + " to retrain the judge");
+            }
+            return new ModelJudge(PreferenceModel.load(dir), tieBand.doubleValue(), provenance);
         }
         Path pairsFile = run.file("pairs.jsonl");
         if (!Files.exists(pairsFile)) {
