@@ -1,6 +1,7 @@
 // The second labeler of a template-sensitivity check: the run's labeler with its instructions changed slightly.
 package dev.plumbline.rlaif.audit;
 
+import dev.plumbline.rlaif.label.BothOrders;
 import dev.plumbline.rlaif.label.Constitution;
 import dev.plumbline.rlaif.label.HttpJudge;
 import dev.plumbline.rlaif.label.JudgeTemplate;
@@ -22,6 +23,8 @@ import java.util.List;
  *       because the seed is the same, labels differ only where that sentence tips a decision;</li>
  *   <li>HTTP judge: the same server and model asked with {@link #REWORDED} instead of the default template.</li>
  * </ul>
+ * A rule judge wrapped in {@link BothOrders} ({@code labeler.bothOrders}) gets a wrapped variant; the
+ * variant keeps the configured drifts. Other labelers (the model judge) have no instructions to vary.
  * The rule-judge constitution is rebuilt from {@code config.labeler} the way
  * {@code RlaifPipeline.labeler()} builds it (kept in step by hand; the audit test compares the two).
  *
@@ -50,6 +53,10 @@ public final class TemplateVariant {
         if (l.kind.equals("http")) {
             return HttpJudge.builder().baseUrl(l.url).model(l.model).apiKeyFromEnv(l.apiKeyEnv).template(REWORDED).build();
         }
+        if (base instanceof BothOrders wrapped) {
+            PreferenceLabeler inner = of(config, wrapped.inner());
+            return inner == null ? null : new BothOrders(inner);
+        }
         if (!(base instanceof RuleJudge)) return null;
         List<Principle> principles = new ArrayList<>();
         if (l.correctnessWeight > 0) principles.add(new Principle("The answer must be correct.", Term.CORRECTNESS, l.correctnessWeight));
@@ -60,8 +67,10 @@ public final class TemplateVariant {
         principles.add(new Principle("Prefer the shorter of two otherwise equal responses.", Term.BREVITY, EXTRA_BREVITY));
         Constitution c = new Constitution(base.templateId() + "+shorter", principles);
         long seed = ((Number) base.settings().get("seed")).longValue();
-        return RuleJudge.builder().seed(seed).constitution(c).misjudgeRate(l.misjudgeRate).lengthBias(l.lengthBias)
-                .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness)
-                .tieMargin(l.tieMargin).build();
+        RuleJudge.Builder b = RuleJudge.builder().seed(seed).constitution(c).misjudgeRate(l.misjudgeRate)
+                .lengthBias(l.lengthBias).positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise)
+                .sharpness(l.sharpness).tieMargin(l.tieMargin);
+        for (RlaifConfig.DriftSpec d : l.drifts) b.drift(d.toDrift());   // else labels would differ by drift too
+        return b.build();
     }
 }

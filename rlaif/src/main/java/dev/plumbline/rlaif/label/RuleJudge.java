@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  *       with probability {@code misjudgeRate} (independently for A and B).</li>
  *   <li>Score {@code s = sum over terms of w_t(i) * term_t} (see {@link Term}); the weights are
  *       the constitution's plus {@code lengthBias} on LENGTH and {@code sycophancy} on AGREEMENT,
- *       changed by any {@link Drift}s at step {@code i}.</li>
+ *       changed by any {@link Drift}s at step {@link LabelPair#step()} (= {@code i} for
+ *       {@code i < 2^40}; a re-ask at {@code i + LabelPair.STEP_PERIOD} is the same step).</li>
  *   <li>Bradley&ndash;Terry: {@code p = sigmoid(sharpness * (sA - sB))}.</li>
  *   <li>Position bias: with probability {@code positionBias} pick A (shown first) regardless;
  *       otherwise pick A with probability {@code p}.</li>
@@ -101,8 +102,9 @@ public final class RuleJudge implements PreferenceLabeler {
         double uMisA = rng.nextDouble(), uMisB = rng.nextDouble();
         double uPosition = rng.nextDouble(), uSample = rng.nextDouble(), uNoise = rng.nextDouble();
 
-        double sA = score(task.get(), pair.responseA(), uMisA < misjudgeRate, pair.index());
-        double sB = score(task.get(), pair.responseB(), uMisB < misjudgeRate, pair.index());
+        // drift follows the step, not the random key: a re-ask at index + STEP_PERIOD is the same step
+        double sA = score(task.get(), pair.responseA(), uMisA < misjudgeRate, pair.step());
+        double sB = score(task.get(), pair.responseB(), uMisB < misjudgeRate, pair.step());
         double pBt = 1.0 / (1.0 + Math.exp(-sharpness * (sA - sB)));
 
         boolean positional = uPosition < positionBias;

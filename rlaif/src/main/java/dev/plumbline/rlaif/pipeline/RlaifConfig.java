@@ -72,8 +72,29 @@ public final class RlaifConfig {
 
     /** The AI labeler. */
     public static final class Labeler {
-        /** rule (built-in constitution with bias switches) or http (an OpenAI-compatible server). */
+        /**
+         * rule (built-in constitution with bias switches), http (an OpenAI-compatible server) or model
+         * (a small preference model trained on gold labels of the first {@link #judgeGoldPairs} pairs:
+         * the bootstrapping case).
+         */
         public String kind = "rule";
+        /**
+         * Ask every pair in both orders, (A, B) and (B, A), and keep a label only when the two agree
+         * (TIE otherwise): position-bias mitigation, see {@link dev.plumbline.rlaif.label.BothOrders}.
+         * Applies to kind rule and model; an http judge always asks both orders itself, so for it
+         * this switch changes nothing.
+         */
+        public boolean bothOrders = false;
+        /**
+         * For kind=model: the judge is trained on the gold labels of the first this-many pairs of
+         * {@code pairs.jsonl} (pairs gold rates equal are skipped) and then labels every pair; &gt; 0.
+         */
+        public int judgeGoldPairs = 256;
+        /**
+         * For kind=rule: scheduled changes of one constitution term's weight over the pair index (a
+         * judge whose standards drift during labeling); empty = none. Each is applied in list order.
+         */
+        public List<DriftSpec> drifts = new ArrayList<>();
         public double misjudgeRate = 0.1;
         public double lengthBias = 0.0;
         public double positionBias = 0.0;
@@ -90,6 +111,63 @@ public final class RlaifConfig {
         public String url = "";
         public String model = "";
         public String apiKeyEnv = "PLUMBLINE_JUDGE_API_KEY";
+    }
+
+    /**
+     * One drift of the rule judge, in config form ({@link dev.plumbline.rlaif.label.Drift} in the judge):
+     * {@code {"term": "no_padding", "toWeight": -0.5, "fromPair": 768, "toPair": 768, "shape": "abrupt"}}.
+     * Pair numbers are indices into {@code pairs.jsonl}.
+     */
+    public static final class DriftSpec {
+        /** Term id ({@link dev.plumbline.rlaif.label.Term#id()}): correctness, brevity, no_padding, length, agreement. */
+        public String term = "";
+        /** The weight the term ends at (it starts at its configured weight). */
+        public double toWeight = 0.0;
+        /** First pair index at which the weight changes, &ge; 0. */
+        public long fromPair = 0;
+        /** linear: the pair index where the weight reaches {@code toWeight} (&gt; fromPair); abrupt: ignored, but &ge; fromPair. */
+        public long toPair = 0;
+        /** linear (a straight line from fromPair to toPair) or abrupt (toWeight from fromPair on). */
+        public String shape = "abrupt";
+
+        /** A spec with every field given. */
+        public static DriftSpec of(String term, double toWeight, long fromPair, long toPair, String shape) {
+            DriftSpec d = new DriftSpec();
+            d.term = term;
+            d.toWeight = toWeight;
+            d.fromPair = fromPair;
+            d.toPair = toPair;
+            d.shape = shape;
+            return d;
+        }
+
+        /**
+         * The judge's drift.
+         *
+         * @throws IllegalArgumentException for a spec {@link RlaifConfig#problems()} reports
+         */
+        public dev.plumbline.rlaif.label.Drift toDrift() {
+            return new dev.plumbline.rlaif.label.Drift(dev.plumbline.rlaif.label.Term.fromId(term), toWeight, fromPair,
+                    toPair, dev.plumbline.rlaif.label.Drift.Shape.valueOf(shape.toUpperCase(java.util.Locale.ROOT)));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DriftSpec d && java.util.Objects.equals(term, d.term)
+                    && Double.compare(toWeight, d.toWeight) == 0 && fromPair == d.fromPair && toPair == d.toPair
+                    && java.util.Objects.equals(shape, d.shape);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(term, toWeight, fromPair, toPair, shape);
+        }
+
+        @Override
+        public String toString() {
+            return "{term=" + term + ", toWeight=" + toWeight + ", fromPair=" + fromPair + ", toPair=" + toPair
+                    + ", shape=" + shape + "}";
+        }
     }
 
     /** The Bradley–Terry preference model pθ. */
@@ -170,6 +248,12 @@ public final class RlaifConfig {
         }
         List<String> problems = new ArrayList<>();
         compareShape(MAPPER.valueToTree(new RlaifConfig()), given, "", problems);
+        // default lists are empty, so their elements have no reference shape in the tree above
+        JsonNode drifts = given.path("labeler").path("drifts");
+        if (drifts.isArray()) {
+            JsonNode ref = MAPPER.valueToTree(new DriftSpec());
+            for (int i = 0; i < drifts.size(); i++) compareShape(ref, drifts.get(i), "labeler.drifts[" + i + "]", problems);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(source + ": invalid config:\n  " + String.join("\n  ", problems));
         }
@@ -249,9 +333,11 @@ public final class RlaifConfig {
         positiveReal(p, "sampling.temperature", sampling.temperature);
         positive(p, "sampling.maxNewTokens", sampling.maxNewTokens);
         positive(p, "sampling.batchSize", sampling.batchSize);
-        if (!List.of("rule", "http").contains(labeler.kind)) {
-            p.add("labeler.kind must be rule or http, got '" + labeler.kind + "'");
+        if (!List.of("rule", "http", "model").contains(labeler.kind)) {
+            p.add("labeler.kind must be rule, http or model, got '" + labeler.kind + "'");
         }
+        positive(p, "labeler.judgeGoldPairs", labeler.judgeGoldPairs);
+        driftProblems(p);
         fraction(p, "labeler.misjudgeRate", labeler.misjudgeRate);
         fraction(p, "labeler.positionBias", labeler.positionBias);
         fraction(p, "labeler.noise", labeler.noise);
@@ -298,6 +384,50 @@ public final class RlaifConfig {
             p.add("eval.temperature must be >= 0, got " + eval.temperature);
         }
         return p;
+    }
+
+    private void driftProblems(List<String> p) {
+        if (labeler.drifts == null) {
+            p.add("labeler.drifts must be a list (use [] for none)");
+            return;
+        }
+        if (!labeler.drifts.isEmpty() && !"rule".equals(labeler.kind)) {
+            p.add("labeler.drifts only act on the rule judge, but labeler.kind is '" + labeler.kind + "'");
+        }
+        for (int i = 0; i < labeler.drifts.size(); i++) {
+            String at = "labeler.drifts[" + i + "]";
+            DriftSpec d = labeler.drifts.get(i);
+            if (d == null) {
+                p.add(at + " must be an object like {\"term\": \"no_padding\", \"toWeight\": -0.5, \"fromPair\": 768, "
+                        + "\"toPair\": 768, \"shape\": \"abrupt\"}");
+                continue;
+            }
+            if (d.term == null || d.term.isEmpty()) {
+                p.add(at + ".term is required; known: "
+                        + java.util.Arrays.stream(dev.plumbline.rlaif.label.Term.values()).map(dev.plumbline.rlaif.label.Term::id).toList());
+            } else {
+                try {
+                    dev.plumbline.rlaif.label.Term.fromId(d.term);
+                } catch (IllegalArgumentException e) {
+                    p.add(at + ".term: " + e.getMessage());
+                }
+            }
+            boolean linear = "linear".equals(d.shape);
+            if (!linear && !"abrupt".equals(d.shape)) {
+                p.add(at + ".shape must be linear or abrupt, got '" + d.shape + "'");
+            }
+            if (!Double.isFinite(d.toWeight)) {
+                p.add(at + ".toWeight must be a finite number, got " + d.toWeight);
+            }
+            nonNegative(p, at + ".fromPair", d.fromPair);
+            nonNegative(p, at + ".toPair", d.toPair);
+            if (d.fromPair > d.toPair) {
+                p.add(at + ": fromPair (" + d.fromPair + ") must be <= toPair (" + d.toPair + ")");
+            } else if (linear && d.fromPair == d.toPair) {
+                p.add(at + ": a linear drift needs toPair > fromPair (both are " + d.fromPair
+                        + "); use shape abrupt for a sudden change");
+            }
+        }
     }
 
     /** Throws listing every problem when the config is not valid. */

@@ -13,8 +13,12 @@ import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.LabelingRun;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.data.PreferenceRecord;
+import dev.plumbline.rlaif.label.BothOrders;
 import dev.plumbline.rlaif.label.Constitution;
 import dev.plumbline.rlaif.label.HttpJudge;
+import dev.plumbline.rlaif.label.LabelPair;
+import dev.plumbline.rlaif.label.ModelJudge;
+import dev.plumbline.rlaif.label.Preference;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
 import dev.plumbline.rlaif.label.Principle;
 import dev.plumbline.rlaif.label.RuleJudge;
@@ -23,6 +27,8 @@ import dev.plumbline.rlaif.policy.Policies;
 import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.rlaif.ppo.PpoTrainer;
 import dev.plumbline.rlaif.ppo.RewardSource;
+import dev.plumbline.rlaif.reward.PreferenceExample;
+import dev.plumbline.rlaif.reward.PreferenceModel;
 import dev.plumbline.rlaif.task.Demonstration;
 import dev.plumbline.rlaif.task.GoldScorer;
 import dev.plumbline.rlaif.task.Task;
@@ -219,12 +225,45 @@ public final class RlaifPipeline {
 
     // ---- 3. AI labels ---------------------------------------------------------------------------------
 
-    /** The configured AI labeler. */
+    /** Directory of the kind=model judge inside the run (weights, config and {@value #JUDGE_PROVENANCE}). */
+    public static final String JUDGE_DIR = "judge";
+    /** Written last when the judge is saved, so its presence means the saved judge is complete. */
+    static final String JUDGE_PROVENANCE = "provenance.json";
+
+    /**
+     * The configured AI labeler:
+     * <ul>
+     *   <li>rule: a {@link RuleJudge} with the configured constitution, biases and drifts;</li>
+     *   <li>model: a {@link ModelJudge} trained on gold labels of the first {@code judgeGoldPairs} pairs
+     *       (see {@link #modelJudge()}; trained and saved on first use, loaded after);</li>
+     *   <li>http: an {@link HttpJudge}, which asks both orders itself.</li>
+     * </ul>
+     * With {@code labeler.bothOrders} the rule or model judge is wrapped in {@link BothOrders}.
+     *
+     * @throws IllegalStateException for kind=model before {@code pairs.jsonl} exists
+     * @throws java.io.UncheckedIOException when the model judge cannot be read or written
+     */
     public PreferenceLabeler labeler() {
         RlaifConfig.Labeler l = cfg.labeler;
         if (l.kind.equals("http")) {
+            // HttpJudge asks (A, B) and (B, A) by default: wrapping it would ask four times
             return HttpJudge.builder().baseUrl(l.url).model(l.model).apiKeyFromEnv(l.apiKeyEnv).build();
         }
+        PreferenceLabeler judge;
+        if (l.kind.equals("model")) {
+            try {
+                judge = modelJudge();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("model judge in " + run.file(JUDGE_DIR) + ": " + e.getMessage(), e);
+            }
+        } else {
+            judge = ruleJudge();
+        }
+        return l.bothOrders ? new BothOrders(judge) : judge;
+    }
+
+    private RuleJudge ruleJudge() {
+        RlaifConfig.Labeler l = cfg.labeler;
         List<Principle> principles = new ArrayList<>();
         if (l.correctnessWeight > 0) {
             principles.add(new Principle("The answer must be correct.", Term.CORRECTNESS, l.correctnessWeight));
@@ -238,10 +277,67 @@ public final class RlaifPipeline {
         }
         Constitution constitution = new Constitution(String.format(Locale.ROOT, "pipeline-c%.2f-p%.2f-b%.2f",
                 l.correctnessWeight, l.noPaddingWeight, l.brevityWeight), principles);
-        return RuleJudge.builder().seed(cfg.seed * 31 + 4).constitution(constitution).misjudgeRate(l.misjudgeRate)
-                .lengthBias(l.lengthBias)
+        RuleJudge.Builder b = RuleJudge.builder().seed(cfg.seed * 31 + 4).constitution(constitution)
+                .misjudgeRate(l.misjudgeRate).lengthBias(l.lengthBias)
                 .positionBias(l.positionBias).sycophancy(l.sycophancy).noise(l.noise).sharpness(l.sharpness)
-                .tieMargin(l.tieMargin).build();
+                .tieMargin(l.tieMargin);
+        for (RlaifConfig.DriftSpec d : l.drifts) {
+            b.drift(d.toDrift());
+        }
+        return b.build();
+    }
+
+    /**
+     * The kind=model judge. The first call trains it: gold labels ({@link GoldScorer}) of the first
+     * {@code labeler.judgeGoldPairs} pairs of {@code pairs.jsonl} (gold-equal pairs skipped), all of
+     * them used for training (no split: the label stage measures it on the pairs after them), weights
+     * seeded {@code seed·31 + 13} and shuffling {@code seed·31 + 14}; it is saved to {@code judge/} and
+     * later calls load it, so a resumed label stage labels with the very same judge.
+     *
+     * @throws IllegalStateException before {@code pairs.jsonl} exists, or when those pairs hold no gold-decided pair
+     */
+    public ModelJudge modelJudge() throws IOException {
+        Path dir = run.file(JUDGE_DIR);
+        if (Files.exists(dir.resolve(JUDGE_PROVENANCE))) {
+            Map<String, Object> provenance = RlaifConfig.MAPPER.readValue(dir.resolve(JUDGE_PROVENANCE).toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+            if (!(provenance.remove("tie_band") instanceof Number tieBand)) {
+                throw new IOException(dir.resolve(JUDGE_PROVENANCE) + " has no numeric tie_band; delete " + dir
+                        + " to retrain the judge");
+            }
+            return new ModelJudge(PreferenceModel.load(dir), tieBand.doubleValue(), provenance);
+        }
+        Path pairsFile = run.file("pairs.jsonl");
+        if (!Files.exists(pairsFile)) {
+            throw new IllegalStateException("labeler.kind model trains its judge on " + pairsFile
+                    + ", which does not exist yet: run 'plumbline sample --run-dir " + run.root() + "' first");
+        }
+        List<PairRecord> pairs = Jsonl.read(pairsFile, PairRecord.class);
+        int n = judgeGoldPairs(pairs.size());
+        List<LabelPair> first = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            PairRecord p = pairs.get(i);
+            first.add(new LabelPair(i, p.prompt(), p.responseA(), p.responseB()));
+        }
+        List<PreferenceExample> goldPairs = ModelJudge.goldPairs(first, gold);
+        if (goldPairs.isEmpty()) {
+            throw new IllegalStateException("labeler.kind model: gold rates both responses equal in all of the first " + n
+                    + " pairs, so there is nothing to train the judge on; raise labeler.judgeGoldPairs");
+        }
+        ModelJudge.Config jc = ModelJudge.Config.defaults()
+                .withModel(PreferenceModel.config(1, 2, 32, cfg.model.contextLength))
+                .withSeed(cfg.seed * 31 + 13)
+                .withTrainer(ModelJudge.Config.defaults().trainer().withHeldOutFraction(0).withSeed(cfg.seed * 31 + 14));
+        ModelJudge judge = ModelJudge.trainOnGold(goldPairs, jc);
+        judge.model().save(dir);
+        // written last: its presence marks a complete save (weights and config are each atomic already)
+        RunDirectory.writeAtomic(dir.resolve(JUDGE_PROVENANCE), RlaifConfig.MAPPER.writeValueAsString(judge.settings()));
+        return judge;
+    }
+
+    /** How many leading pairs the model judge learns from: {@code labeler.judgeGoldPairs}, at most all of them. */
+    private int judgeGoldPairs(int pairs) {
+        return Math.min(cfg.labeler.judgeGoldPairs, pairs);
     }
 
     /** Labels {@code pairs.jsonl} into {@code preferences.jsonl} (resumable) and audits agreement with gold. */
@@ -258,7 +354,8 @@ public final class RlaifPipeline {
         int[] done = {0};
         LabelingRun.Summary sum = LabelingRun.run(pairs, labeler, run.file("preferences.jsonl"), Jsonl.Mode.RESUME,
                 Clock.systemUTC(), r -> bar.update(++done[0], ""));
-        LabelAudit audit = LabelAudit.of(gold, Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class));
+        List<PreferenceRecord> prefs = Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class);
+        LabelAudit audit = LabelAudit.of(gold, prefs);
         bar.finish(String.format(Locale.ROOT, "%d labeled (%d failed), agreement with gold %.3f on %d decisive pairs",
                 sum.labeled() + sum.skipped(), sum.failed(), audit.agreementWithGold(), audit.decisivePairs()));
         Map<String, Object> s = new LinkedHashMap<>();
@@ -269,9 +366,42 @@ public final class RlaifPipeline {
         s.put("agreement_with_gold", audit.agreementWithGold());
         s.put("decisive_pairs", audit.decisivePairs());
         s.put("first_position_rate", audit.firstPositionRate());
+        if (cfg.labeler.kind.equals("model")) {
+            judgeHeldOut(prefs, judgeGoldPairs(pairs.size()), s);
+        }
         s.put("seconds", (System.nanoTime() - t0) / 1e9);
         s.put("flops", FlopCounter.since(f0));
         run.markDone(LABEL, s);
+    }
+
+    /**
+     * Records how the model judge did on the pairs it was not trained on (index &ge; {@code n}):
+     * {@code judge_held_out_agreement} = picked the gold-better response, over those pairs gold decides
+     * (a TIE or FAILED label counts as not agreeing), NaN when there are none; {@code judge_held_out_pairs}
+     * = that count; {@code judge_gold_pairs} = n; {@code judge_train_pairs} = the gold-decided pairs among
+     * the first n, which it trained on.
+     */
+    private void judgeHeldOut(List<PreferenceRecord> prefs, int n, Map<String, Object> s) {
+        int decided = 0, agree = 0, trained = 0;
+        for (PreferenceRecord r : prefs) {
+            Double v = PreferenceExample.goldVerdict(gold, r.prompt(), r.responseA(), r.responseB());
+            if (v == null || v == 0.5) {
+                continue;
+            }
+            if (r.pairIndex() < n) {
+                trained++;
+                continue;
+            }
+            decided++;
+            Preference want = v == 1.0 ? Preference.A : Preference.B;
+            agree += r.label() == want ? 1 : 0;
+        }
+        s.put("judge_gold_pairs", n);
+        s.put("judge_train_pairs", trained);
+        s.put("judge_held_out_pairs", decided);
+        s.put("judge_held_out_agreement", decided == 0 ? Double.NaN : (double) agree / decided);
+        log.printf(Locale.ROOT, "[%-8s] model judge trained on gold of the first %d pairs; held-out agreement %.3f on %d pairs%n",
+                LABEL, n, s.get("judge_held_out_agreement"), decided);
     }
 
     // ---- 4. preference model ----------------------------------------------------------------------------

@@ -37,8 +37,13 @@ class AuditCommandTest {
 
     /** config.json with a position-biased rule judge, and 1200 pairs: even ones clear, odd ones gold-equal. */
     private void fabricateRun(double positionBias) throws Exception {
+        fabricateRun(positionBias, false);
+    }
+
+    private void fabricateRun(double positionBias, boolean bothOrders) throws Exception {
         RlaifConfig cfg = new RlaifConfig();
         cfg.labeler.positionBias = positionBias;
+        cfg.labeler.bothOrders = bothOrders;
         cfg.labeler.tieMargin = 0;   // a tying judge would hide position bias on equal pairs
         cfg.labeler.noise = 0;
         cfg.labeler.misjudgeRate = 0;
@@ -74,6 +79,20 @@ class AuditCommandTest {
                 "html has the sections and a chart");
         assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("href=\"http"), "self-contained");
         assertEquals(List.of(), leftoverTempFiles(), "atomic writes leave no temp files");
+    }
+
+    @Test
+    void auditOfABothOrdersRunSeesThePositionBiasCancelled() throws Exception {
+        fabricateRun(0.4, true);
+        assertEquals(0, run("audit", "--run-dir", dir.toString(), "--pairs", "1000"), "audit exits 0: " + err);
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("audit.json").toFile());
+        JsonNode la = j.path("labeler");
+        assertEquals("rule-judge+both-orders", la.path("labeler").asText(), "the wrapped labeler is audited");
+        double first = la.path("first_position_gold_equal").path("rate").asDouble();
+        assertEquals(0.5, first, 0.06, "both orders cancel position bias 0.4 (0.7 unwrapped): " + la);
+        assertEquals(1.0, la.path("agreement_with_gold").path("rate").asDouble(), 1e-9, "clear pairs stay right");
+        assertTrue(la.path("template_agreement").path("rate").isNumber(), "the template variant is wrapped too: " + la);
+        assertTrue(j.path("labeler_settings").path("both_orders").asBoolean(), "settings say both orders");
     }
 
     @Test
