@@ -1,10 +1,14 @@
 // plumbline experiment NAME: the failure-mode lab's experiments over a finished run.
 package dev.plumbline.rlaif.cli;
 
+import dev.plumbline.rlaif.experiment.BootstrappingExperiment;
+import dev.plumbline.rlaif.experiment.ComputeAccounting;
+import dev.plumbline.rlaif.experiment.DriftExperiment;
 import dev.plumbline.rlaif.experiment.ExperimentOptions;
 import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
 import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
+import dev.plumbline.rlaif.experiment.PositionBiasExperiment;
 import dev.plumbline.rlaif.experiment.SycophancyExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +36,11 @@ import java.util.concurrent.Callable;
                 + "uncertainty penalty and early stopping as mitigations",
         "  label-noise       flip a fraction eps of labels (--values, default 0,0.1,0.2,0.3,0.4)",
         "  length-bias       labeler length bias on/off (--values: the bias) and a length-penalised reward",
-        "  sycophancy        a labeler rewarding agreement with the stated opinion (--values: its weight)"})
+        "  sycophancy        a labeler rewarding agreement with the stated opinion (--values: its weight)",
+        "  position-bias     injected position bias p (--values, default 0,0.2,0.5) measured back; both-orders debiasing",
+        "  bootstrapping     a model judge trained on n gold pairs labels the rest (--values: n, default 16,64,256)",
+        "  drift             the labeler's weights change halfway / one instruction added: labels, pθ, PPO stability",
+        "  compute           time and FLOPs per stage of the run (no training; reads the stage summaries)"})
 public final class ExperimentCommand implements Callable<Integer> {
 
     /** A runnable experiment. */
@@ -49,6 +57,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         EXPERIMENTS.put(LabelNoiseExperiment.NAME, c -> LabelNoiseExperiment.run(c.runDir, c.options(), System.err));
         EXPERIMENTS.put(LengthBiasExperiment.NAME, c -> LengthBiasExperiment.run(c.runDir, c.options(), System.err));
         EXPERIMENTS.put(SycophancyExperiment.NAME, c -> SycophancyExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put(PositionBiasExperiment.NAME, c -> PositionBiasExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put(BootstrappingExperiment.NAME, c -> BootstrappingExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put(DriftExperiment.NAME, c -> DriftExperiment.run(c.runDir, c.options(), System.err));
+        EXPERIMENTS.put("compute", c -> ComputeAccounting.run(c.runDir, System.err));
     }
 
     @Spec

@@ -133,6 +133,24 @@ final class RunReport {
             r.table(List.of("prompt", "SFT policy", "PPO policy"), rows);
         }
 
+        // ---- failure-mode experiments run over this run (plumbline experiment NAME)
+        Path experiments = run.file("experiments");
+        if (Files.isDirectory(experiments)) {
+            List<Path> done = new ArrayList<>();
+            try (var list = Files.list(experiments)) {
+                list.filter(d -> Files.exists(d.resolve("report.html"))).sorted().forEach(done::add);
+            }
+            if (!done.isEmpty()) {
+                r.section("Failure-mode experiments");
+                r.paragraph("Experiments run over this run's models and data; each report shows its sweep, its table and "
+                        + "what it means.");
+                for (Path d : done) {
+                    r.link(d.getFileName() + ": experiments/" + d.getFileName() + "/report.html",
+                            "experiments/" + d.getFileName() + "/report.html");
+                }
+            }
+        }
+
         // ---- stages
         r.section("Stages");
         List<List<String>> rows = new ArrayList<>();

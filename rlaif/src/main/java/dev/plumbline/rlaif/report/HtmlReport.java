@@ -68,6 +68,13 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A paragraph holding one link (relative links keep a run directory movable). */
+    public HtmlReport link(String text, String href) {
+        body.append("<p><a href=\"").append(LineChart.esc(href)).append("\">").append(LineChart.esc(text))
+                .append("</a></p>\n");
+        return this;
+    }
+
     /** Pre-formatted text (samples, configs). */
     public HtmlReport pre(String text) {
         body.append("<pre>").append(LineChart.esc(text)).append("</pre>\n");

@@ -1,6 +1,9 @@
 package dev.plumbline.rlaif.experiment;
 
 import dev.plumbline.rlaif.cli.Main;
+import dev.plumbline.rlaif.data.Jsonl;
+import dev.plumbline.rlaif.data.PairRecord;
+import dev.plumbline.rlaif.label.RuleJudge;
 import dev.plumbline.rlaif.pipeline.GoldImprovesTest;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
@@ -14,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +86,58 @@ class FailureModeExperimentsTest {
         }
         assertEquals(arms.get(0).get("sycophancy_rate_sft"), arms.get(1).get("sycophancy_rate_sft"),
                 "both arms start from the same SFT policy and evaluation prompts");
+    }
+
+    @Test
+    void positionBias_measuredFromBothOrdersRecoversTheInjectedBias() throws Exception {
+        List<PairRecord> pairs = Jsonl.read(base.resolve("pairs.jsonl"), PairRecord.class);
+        List<PairRecord> many = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            many.addAll(pairs);     // each copy sits at other indices, so the judge draws fresh randomness for it
+        }
+        for (double p : new double[] {0.0, 0.2, 0.5}) {
+            RuleJudge judge = RuleJudge.builder().seed(System.nanoTime()).positionBias(p).misjudgeRate(0.1)
+                    .sharpness(8).tieMargin(0.05).build();
+            PositionBiasExperiment.Measurement m = PositionBiasExperiment.measure(judge, many);
+            assertEquals(2 * many.size(), m.queries());
+            // 3000 queries: the 95% half-width is about 0.03, so 0.05 is "within a few points" with room
+            assertEquals(p, m.estimate(), 0.05, "injected " + p + ", measured " + m);
+            assertTrue(m.halfWidth() > 0.005 && m.halfWidth() < 0.05, m.toString());
+        }
+        Map<String, Object> r = PositionBiasExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(0.5)), QUIET);
+        System.out.println("position-bias: " + r);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> arm = ((List<Map<String, Object>>) r.get("arms")).get(0);
+        assertEquals(0.5, (Double) arm.get("measured"), 0.08, r.toString());
+        assertTrue(Files.exists(base.resolve("experiments/position-bias/p-0.50-both-orders/stages/eval.json")));
+        assertTrue((Double) arm.get("labels_agree_with_gold_both_orders") > (Double) arm.get("labels_agree_with_gold"),
+                "asking both orders removes the position picks from the labels: " + arm);
+    }
+
+    @Test
+    void bootstrapping_moreGoldPairsMakeABetterJudge() throws Exception {
+        Map<String, Object> r = BootstrappingExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(8.0, 160.0)),
+                QUIET);
+        System.out.println("bootstrapping: " + r);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
+        double small = (Double) arms.get(0).get("judge_held_out_agreement"), large = (Double) arms.get(1).get("judge_held_out_agreement");
+        assertTrue(large > small + 0.05, "a judge taught from 160 gold pairs beats one taught from 8: " + r);
+        assertTrue(Double.isFinite((Double) arms.get(1).get("gold_ppo")), r.toString());
+    }
+
+    @Test
+    void drift_changesOnlySecondHalfLabels_andTheTemplateSomeLabels() throws Exception {
+        Map<String, Object> r = DriftExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        System.out.println("drift: " + r);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
+        Map<String, Object> stable = arms.get(0), drift = arms.get(1), template = arms.get(2);
+        assertEquals(0.0, (Double) stable.get("labels_changed_second_half"));
+        assertEquals(0.0, (Double) drift.get("labels_changed_first_half"), "same seed, same weights before the drift");
+        assertTrue((Double) drift.get("labels_changed_second_half") > 0.1, r.toString());
+        double t = ((Double) template.get("labels_changed_first_half") + (Double) template.get("labels_changed_second_half")) / 2;
+        assertTrue(t > 0 && t < 0.5, "one added instruction tips some decisions, not most: " + r);
     }
 
     @Test
