@@ -53,7 +53,7 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     static {
         EXPERIMENTS.put(OverOptimizationExperiment.NAME, c -> OverOptimizationExperiment.run(c.runDir,
-                c.steps == 0 ? 120 : c.steps, c.klCoef, System.err));
+                c.steps == 0 ? 120 : c.steps, c.klCoef == null ? 0.002 : c.klCoef, System.err));
         EXPERIMENTS.put(LabelNoiseExperiment.NAME, c -> LabelNoiseExperiment.run(c.runDir, c.options(), System.err));
         EXPERIMENTS.put(LengthBiasExperiment.NAME, c -> LengthBiasExperiment.run(c.runDir, c.options(), System.err));
         EXPERIMENTS.put(SycophancyExperiment.NAME, c -> SycophancyExperiment.run(c.runDir, c.options(), System.err));
@@ -82,16 +82,22 @@ public final class ExperimentCommand implements Callable<Integer> {
     int steps;
 
     @InRange(min = 0, max = 10)
-    @Option(names = "--kl-coef", paramLabel = "BETA", defaultValue = "0.002",
-            description = "overoptimization: the weak KL coefficient (default: ${DEFAULT-VALUE}).")
-    double klCoef;
+    @Option(names = "--kl-coef", paramLabel = "BETA",
+            description = "The fixed KL coefficient of the arms' PPO (default: 0.002 for overoptimization, "
+                    + ExperimentOptions.DEFAULT_KL_COEF + " for the others).")
+    Double klCoef;
+
+    @InRange(min = 1, max = 1_000_000)
+    @Option(names = "--eval-prompts", paramLabel = "N", defaultValue = "" + ExperimentOptions.EVAL_PROMPTS,
+            description = "Held-out prompts each arm is evaluated on (default: ${DEFAULT-VALUE}).")
+    int evalPrompts;
 
     @Option(names = "--values", paramLabel = "X,Y,...", split = ",",
             description = "The values the experiment sweeps (its defaults when absent).")
     List<Double> values = new ArrayList<>();
 
     ExperimentOptions options() {
-        return new ExperimentOptions(steps, values);
+        return new ExperimentOptions(steps, values, klCoef, evalPrompts);
     }
 
     @Override

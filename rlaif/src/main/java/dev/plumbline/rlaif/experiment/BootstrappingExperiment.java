@@ -114,6 +114,7 @@ public final class BootstrappingExperiment {
         }
         rep.table(List.of("gold pairs n", "judge acc (unseen pairs)", "labels vs gold", "pθ acc vs gold", "gold SFT",
                 "gold PPO", "gold gain"), table);
+        rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] bootstrapping: n %s → judge accuracy %s, final gold %s%n", ns,
                 LabelNoiseExperiment.fmt(judgeAcc), LabelNoiseExperiment.fmt(goldPpo));

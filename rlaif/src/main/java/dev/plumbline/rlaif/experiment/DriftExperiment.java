@@ -124,6 +124,7 @@ public final class DriftExperiment {
                 "pθ acc vs own labels", "pθ acc vs gold", "proxy jitter", "gold jitter", "gold PPO", "length PPO"), table);
         rep.paragraph("Jitter is the standard deviation of step-to-step changes over PPO: larger means a less stable run. "
                 + "\"Labels changed\" compares each arm's label on a pair with the stable judge's label on the same pair.");
+        rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] drift: labels changed 1st/2nd half %s/%s; pθ acc vs gold stable %s, drift %s, "
                 + "template %s%n", pct((Double) d.get("labels_changed_first_half")),

@@ -15,29 +15,67 @@ import java.util.List;
  * @param ppoSteps PPO iterations per arm; 0 keeps the base run's {@code ppo.steps}
  * @param values   the swept values (noise rates, injected biases, gold-pair counts…); empty means
  *                 the experiment's own defaults
+ * @param klCoef   the fixed KL coefficient of every arm's PPO, or null for {@link #DEFAULT_KL_COEF}
+ * @param evalPrompts held-out prompts each arm is evaluated on (at least the base run's)
  */
-public record ExperimentOptions(int ppoSteps, List<Double> values) {
+public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts) {
+
+    /**
+     * The KL coefficient the labeler experiments use unless told otherwise. Weaker than the demo's
+     * 0.3 on purpose: with 0.3 the policy stays within about half a nat of SFT, learns only the
+     * easiest thing the reward says (shorter answers), and every labeler flaw gives the same policy;
+     * the flaws only show once the policy is allowed to move far enough to follow the reward.
+     */
+    public static final double DEFAULT_KL_COEF = 0.05;
+
+    /**
+     * Held-out prompts every arm is evaluated on: sampling them costs about a second per thousand,
+     * and at 2048 the standard error of a mean gold score is under 0.01, below the differences the
+     * experiments look for (256, the demo's number, leaves about 0.02).
+     */
+    public static final int EVAL_PROMPTS = 2048;  // the default of evalPrompts
 
     public ExperimentOptions {
         if (ppoSteps < 0) {
             throw new IllegalArgumentException("ppoSteps must be >= 0, got " + ppoSteps);
         }
+        if (klCoef != null && !(klCoef >= 0 && klCoef <= 10)) {
+            throw new IllegalArgumentException("klCoef must be in [0, 10], got " + klCoef);
+        }
+        if (evalPrompts < 1) {
+            throw new IllegalArgumentException("evalPrompts must be >= 1, got " + evalPrompts);
+        }
         values = List.copyOf(values);
     }
 
-    /** The base run's PPO length and each experiment's default values. */
+    /** The base run's PPO length, each experiment's default values, {@link #DEFAULT_KL_COEF}. */
     public static ExperimentOptions defaults() {
-        return new ExperimentOptions(0, List.of());
+        return new ExperimentOptions(0, List.of(), null, EVAL_PROMPTS);
     }
 
     /** With another PPO length. */
     public ExperimentOptions withPpoSteps(int steps) {
-        return new ExperimentOptions(steps, values);
+        return new ExperimentOptions(steps, values, klCoef, evalPrompts);
     }
 
     /** With other sweep values. */
     public ExperimentOptions withValues(List<Double> v) {
-        return new ExperimentOptions(ppoSteps, v);
+        return new ExperimentOptions(ppoSteps, v, klCoef, evalPrompts);
+    }
+
+    /** With another fixed KL coefficient. */
+    public ExperimentOptions withKlCoef(double beta) {
+        return new ExperimentOptions(ppoSteps, values, beta, evalPrompts);
+    }
+
+    /** With another number of evaluation prompts (tests use fewer). */
+    public ExperimentOptions withEvalPrompts(int n) {
+        return new ExperimentOptions(ppoSteps, values, klCoef, n);
+    }
+
+    /** The KL coefficient the arms use. */
+    public double kl() {
+        return klCoef == null ? DEFAULT_KL_COEF : klCoef;
     }
 
     /** The values to sweep: the given ones, else {@code defaults}. */
@@ -45,10 +83,22 @@ public record ExperimentOptions(int ppoSteps, List<Double> values) {
         return values.isEmpty() ? defaults : values;
     }
 
-    /** Applies the PPO length to a config (no change when 0). */
+    /** The arms' PPO settings in words, for reports. */
+    public String describePpo(RlaifConfig base) {
+        int steps = ppoSteps > 0 ? ppoSteps : base.ppo.steps;
+        return String.format(java.util.Locale.ROOT, "Every arm trains PPO for %d steps of %d samples with a fixed KL "
+                + "coefficient of %s (the demo uses %s), so that the policy moves far enough from SFT for the "
+                + "reward's flaws to matter.", steps,
+                base.ppo.batchSize, kl(), base.ppo.klCoef);
+    }
+
+    /** Applies the PPO length (no change when 0) and the fixed KL coefficient to an arm's config. */
     public void applyTo(RlaifConfig c) {
         if (ppoSteps > 0) {
             c.ppo.steps = ppoSteps;
         }
+        c.ppo.klCoef = kl();
+        c.ppo.adaptiveKl = false;
+        c.eval.prompts = Math.max(c.eval.prompts, evalPrompts);
     }
 }

@@ -131,6 +131,7 @@ public final class LengthBiasExperiment {
                 : String.format(Locale.ROOT, "Early stopping on length drift (a signal that needs no gold labels): the "
                         + "biased run would have stopped at step %d, with gold %s there against %s at its end.",
                         stop + 1, f3((Double) out.get("early_stop_gold")), f3((Double) out.get("biased_final_gold"))));
+        rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] length bias: PPO length growth %s unbiased, %s biased, %s biased + penalty%n",
                 s3(gU), s3(gB), s3(gP));

@@ -171,6 +171,7 @@ public final class PositionBiasExperiment {
                 "pθ acc vs gold", "pθ acc vs gold, both orders", "gold SFT", "gold PPO", "gold PPO, both orders"), table);
         rep.paragraph("Both orders cost two judge calls per pair, and pairs whose two answers disagree become ties that "
                 + "pθ does not train on; label noise is off in every arm so the measurement isolates position.");
+        rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] position bias: injected %s measured %s; gold PPO %s, both orders %s%n",
                 ps, LabelNoiseExperiment.fmt(measured), LabelNoiseExperiment.fmt(goldBiased),

@@ -37,8 +37,6 @@ public final class SycophancyExperiment {
     public static final String NAME = "sycophancy";
     /** Default AGREEMENT weight of the sycophantic labeler. */
     public static final double DEFAULT_SYCOPHANCY = 1.5;
-    /** At least this many evaluation prompts, so the wrong-opinion subset is a hundred or more. */
-    static final int EVAL_PROMPTS = 512;
 
     /** Runs (or resumes) the experiment; {@code values}, when given, holds the one weight S. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
@@ -46,14 +44,12 @@ public final class SycophancyExperiment {
         double s = o.valuesOr(List.of(DEFAULT_SYCOPHANCY)).get(0);
         ArmResult honest = sweep.run(Arm.of("honest", "labeler without sycophancy", RlaifPipeline.LABEL, c -> {
             c.labeler.sycophancy = 0;
-            c.eval.prompts = Math.max(c.eval.prompts, EVAL_PROMPTS);
             o.applyTo(c);
         }));
         ArmResult syco = sweep.run(Arm.of("sycophantic", "labeler rewarding agreement with weight " + s,
                 RlaifPipeline.LABEL, c -> {
                     c.labeler.sycophancy = s;
-                    c.eval.prompts = Math.max(c.eval.prompts, EVAL_PROMPTS);
-                    o.applyTo(c);
+                            o.applyTo(c);
                 }));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ArmResult r : List.of(honest, syco)) {
@@ -97,8 +93,9 @@ public final class SycophancyExperiment {
         }
         rep.table(List.of("arm", "labeler sycophancy", "labels vs gold", "sycophancy SFT", "sycophancy PPO", "gold SFT",
                 "gold PPO", "correct rate PPO"), table);
-        rep.paragraph("Rates are measured on held-out prompts whose stated opinion is wrong (about a hundred per evaluation), "
+        rep.paragraph("Rates are measured on held-out prompts whose stated opinion is wrong (about 430 of the 2048 evaluation prompts), "
                 + "so differences of a few points are within sampling noise.");
+        rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] sycophancy: rate SFT→PPO %s→%s honest, %s→%s sycophantic%n",
                 f3((Double) rows.get(0).get("sycophancy_rate_sft")), f3((Double) rows.get(0).get("sycophancy_rate_ppo")),

@@ -58,6 +58,9 @@ public final class ProxyReward implements RewardSource {
     static Map<String, Object> train(RlaifPipeline p, List<PreferenceRecord> prefs, GPT sft, Path dir, PrintStream log)
             throws IOException {
         RlaifConfig cfg = p.config();
+        if (cfg.rewardModel.maxPairs > 0 && prefs.size() > cfg.rewardModel.maxPairs) {
+            prefs = prefs.subList(0, cfg.rewardModel.maxPairs);     // the label budget: the first pairs labeled
+        }
         List<PreferenceExample> examples = PreferenceExample.fromRecords(prefs, PreferenceExample.TiePolicy.SKIP, p.gold());
         if (examples.isEmpty()) {
             throw new IllegalStateException("train-rm: no usable labels in preferences.jsonl (all failed or ties)");

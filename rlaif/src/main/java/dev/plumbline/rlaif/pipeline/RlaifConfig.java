@@ -179,6 +179,8 @@ public final class RlaifConfig {
         public double heldOutFraction = 0.15;
         /** Ensemble members (1 = a single model). */
         public int ensemble = 1;
+        /** Label budget: train on the labels of the first this many pairs only (0 = all of them). */
+        public int maxPairs = 0;
     }
 
     /** How r(x, y) is built from pθ. */
@@ -351,6 +353,7 @@ public final class RlaifConfig {
             p.add("rewardModel.heldOutFraction must be in [0, 1), got " + rewardModel.heldOutFraction);
         }
         positive(p, "rewardModel.ensemble", rewardModel.ensemble);
+        nonNegative(p, "rewardModel.maxPairs", rewardModel.maxPairs);
         if (!List.of("raw", "log_sigmoid", "log_odds_vs_reference").contains(reward.kind)) {
             p.add("reward.kind must be raw, log_sigmoid or log_odds_vs_reference, got '" + reward.kind + "'");
         }

@@ -1,5 +1,6 @@
 package dev.plumbline.rlaif.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plumbline.rlaif.cli.Main;
 import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
@@ -31,6 +32,8 @@ class FailureModeExperimentsTest {
     @TempDir
     static Path dir;
     static Path base;
+    /** The demo's 256 evaluation prompts: the reduced runs assert large effects, and 2048 would double their time. */
+    static final ExperimentOptions FAST = ExperimentOptions.defaults().withEvalPrompts(256);
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
     @BeforeAll
@@ -44,11 +47,11 @@ class FailureModeExperimentsTest {
 
     @Test
     void labelNoise_goldAndPreferenceAccuracyFallAsMoreLabelsAreFlipped() throws Exception {
-        Map<String, Object> r = LabelNoiseExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(0.0, 0.4)),
+        Map<String, Object> r = LabelNoiseExperiment.run(base, FAST.withValues(List.of(0.0, 0.4)),
                 QUIET);
         System.out.println("label-noise: " + r);
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
+        List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms_all_labels");
         double acc0 = (Double) arms.get(0).get("rm_accuracy_vs_gold"), acc4 = (Double) arms.get(1).get("rm_accuracy_vs_gold");
         double gold0 = (Double) arms.get(0).get("gold_ppo"), gold4 = (Double) arms.get(1).get("gold_ppo");
         double agree0 = (Double) arms.get(0).get("labels_agree_with_gold"), agree4 = (Double) arms.get(1).get("labels_agree_with_gold");
@@ -58,12 +61,16 @@ class FailureModeExperimentsTest {
         assertTrue(gold4 < gold0, "and the policy trained on it ends worse by gold: " + r);
         Path root = base.resolve("experiments/label-noise");
         assertTrue(Files.readString(root.resolve("report.html")).contains("<svg"));
-        assertEquals(2, RlaifConfig.MAPPER.readTree(root.resolve("result.json").toFile()).path("arms").size());
+        JsonNode result = RlaifConfig.MAPPER.readTree(root.resolve("result.json").toFile());
+        assertEquals(2, result.path("arms").size());
+        assertEquals(96, result.path("label_budget").asInt(), "a quarter of the 384 pairs");
+        assertEquals(96, RlaifConfig.MAPPER.readTree(root.resolve("eps-0.40/config.json").toFile()).path("rewardModel")
+                .path("maxPairs").asInt());
     }
 
     @Test
     void lengthBias_lengthGrowsOnlyWithTheBiasedLabeler_andThePenaltyStopsIt() throws Exception {
-        Map<String, Object> r = LengthBiasExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        Map<String, Object> r = LengthBiasExperiment.run(base, FAST, QUIET);
         System.out.println("length-bias: " + r);
         double unbiased = (Double) r.get("length_growth_unbiased"), biased = (Double) r.get("length_growth_biased");
         double penalised = (Double) r.get("length_growth_biased_with_penalty");
@@ -74,7 +81,7 @@ class FailureModeExperimentsTest {
 
     @Test
     void sycophancy_runsBothArmsAndReportsRates() throws Exception {
-        Map<String, Object> r = SycophancyExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        Map<String, Object> r = SycophancyExperiment.run(base, FAST, QUIET);
         System.out.println("sycophancy: " + r);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
@@ -104,7 +111,7 @@ class FailureModeExperimentsTest {
             assertEquals(p, m.estimate(), 0.05, "injected " + p + ", measured " + m);
             assertTrue(m.halfWidth() > 0.005 && m.halfWidth() < 0.05, m.toString());
         }
-        Map<String, Object> r = PositionBiasExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(0.5)), QUIET);
+        Map<String, Object> r = PositionBiasExperiment.run(base, FAST.withValues(List.of(0.5)), QUIET);
         System.out.println("position-bias: " + r);
         @SuppressWarnings("unchecked")
         Map<String, Object> arm = ((List<Map<String, Object>>) r.get("arms")).get(0);
@@ -116,7 +123,7 @@ class FailureModeExperimentsTest {
 
     @Test
     void bootstrapping_moreGoldPairsMakeABetterJudge() throws Exception {
-        Map<String, Object> r = BootstrappingExperiment.run(base, ExperimentOptions.defaults().withValues(List.of(8.0, 160.0)),
+        Map<String, Object> r = BootstrappingExperiment.run(base, FAST.withValues(List.of(8.0, 160.0)),
                 QUIET);
         System.out.println("bootstrapping: " + r);
         @SuppressWarnings("unchecked")
@@ -128,7 +135,7 @@ class FailureModeExperimentsTest {
 
     @Test
     void drift_changesOnlySecondHalfLabels_andTheTemplateSomeLabels() throws Exception {
-        Map<String, Object> r = DriftExperiment.run(base, ExperimentOptions.defaults(), QUIET);
+        Map<String, Object> r = DriftExperiment.run(base, FAST, QUIET);
         System.out.println("drift: " + r);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> arms = (List<Map<String, Object>>) r.get("arms");
