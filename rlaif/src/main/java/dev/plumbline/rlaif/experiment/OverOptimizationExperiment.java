@@ -96,6 +96,13 @@ public final class OverOptimizationExperiment {
         out.put("kl_coef", klCoef);
         out.put("gold_at_start", gold0);
         out.put("gold_max", max(gold));
+        // 5-step averages: one step's 64 samples are too few to call a peak
+        out.put("gold_first_5", Series.head(gold, 5));
+        out.put("gold_peak_5_step_avg", max(Series.smooth(gold, 5)));
+        out.put("gold_peak_step", Series.argmax(Series.smooth(gold, 5)) + 1);
+        out.put("gold_last_5", Series.tail(gold, 5));
+        out.put("proxy_first_5", Series.head(proxy, 5));
+        out.put("proxy_last_5", Series.tail(proxy, 5));
         out.put("gold_final", n == 0 ? Double.NaN : gold[n - 1]);
         out.put("proxy_final", n == 0 ? Double.NaN : proxy[n - 1]);
         out.put("sqrt_kl_final", n == 0 ? Double.NaN : d[n - 1]);

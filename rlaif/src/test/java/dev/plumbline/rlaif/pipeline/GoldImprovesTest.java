@@ -69,16 +69,25 @@ public class GoldImprovesTest {
 
         // the over-optimisation experiment reuses this run's SFT policy and pθ (CLI path)
         StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString(), "--steps", "6",
+        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString(), "--steps", "30",
                 "--kl-coef", "0.001"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(0, code, err.toString());
         Path exp = dir.resolve("experiments/overoptimization");
         JsonNode r = RlaifConfig.MAPPER.readTree(exp.resolve("result.json").toFile());
-        assertEquals(6, r.path("steps").asInt());
+        assertEquals(30, r.path("steps").asInt());
+        System.out.println("GoldImprovesTest over-optimisation: " + r);
+        // the failure mode itself: proxy keeps rising while gold (5-step averages) rises, peaks and falls back
+        // (measured, seed 1: gold -0.07 → peak 0.18 at step 11 → 0.03; proxy -0.12 → 1.00)
+        double g0 = r.path("gold_first_5").asDouble(), gPeak = r.path("gold_peak_5_step_avg").asDouble();
+        double gLast = r.path("gold_last_5").asDouble();
+        assertTrue(gPeak > g0 + 0.1, "gold first rises: " + r);
+        assertTrue(gLast < gPeak - 0.08, "then falls back from its peak: " + r);
+        assertTrue(r.path("proxy_last_5").asDouble() > r.path("proxy_first_5").asDouble() + 0.5, "while proxy rises: " + r);
+        assertTrue(r.path("gold_peak_step").asInt() < 25, "the peak comes before the end: " + r);
         assertEquals(0.001, r.path("kl_coef").asDouble(), 1e-12);
         assertTrue(Double.isFinite(r.path("fit_alpha").asDouble()) && Double.isFinite(r.path("fit_beta").asDouble()), r.toString());
         for (String arm : List.of("weak-kl", "adaptive-kl", "uncertainty-penalty")) {
-            assertEquals(6, Files.readAllLines(exp.resolve(arm).resolve("metrics.jsonl")).size(), arm);
+            assertEquals(30, Files.readAllLines(exp.resolve(arm).resolve("metrics.jsonl")).size(), arm);
             assertFalse(Files.exists(exp.resolve(arm).resolve("stages/eval.json")), "only PPO ran in " + arm);
         }
         assertEquals(3, RlaifConfig.MAPPER.readTree(exp.resolve("weak-kl/stages/train-rm.json").toFile()).path("members").asInt());
