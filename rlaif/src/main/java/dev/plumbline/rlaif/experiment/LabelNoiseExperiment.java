@@ -1,10 +1,18 @@
 // Experiment 2 of the failure-mode lab: flip a fraction ε of the AI labels; pθ accuracy and final gold against ε.
 package dev.plumbline.rlaif.experiment;
 
+import dev.plumbline.rlaif.data.Jsonl;
+import dev.plumbline.rlaif.data.PreferenceRecord;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.rlaif.report.HtmlReport;
 import dev.plumbline.rlaif.report.LineChart;
+import dev.plumbline.rlaif.reward.PreferenceEvaluation;
+import dev.plumbline.rlaif.reward.PreferenceExample;
+import dev.plumbline.rlaif.reward.PreferenceModel;
+import dev.plumbline.rlaif.reward.PreferenceModelTrainer;
+import dev.plumbline.rlaif.task.GoldScorer;
+import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.io.AtomicFiles;
 
 import java.io.IOException;
@@ -114,11 +122,14 @@ public final class LabelNoiseExperiment {
         for (Map<String, Object> r : all) {
             table.add(List.of(f3((Double) r.get("epsilon")), String.valueOf(r.get("label_budget")),
                     f3((Double) r.get("labels_agree_with_gold")), f3((Double) r.get("rm_accuracy_vs_labeler")),
-                    f3((Double) r.get("rm_accuracy_vs_gold")), f3((Double) r.get("gold_sft")),
+                    f3((Double) r.get("rm_accuracy_vs_gold")), String.valueOf(Math.round((Double) r.get("rm_held_out_pairs"))),
+                    f3((Double) r.get("gold_sft")),
                     f3((Double) r.get("gold_ppo")), s3((Double) r.get("gold_gain")), f3((Double) r.get("win_rate_vs_sft"))));
         }
-        rep.table(List.of("ε", "labels used", "labels vs gold", "pθ acc vs labeler", "pθ acc vs gold", "gold SFT",
+        rep.table(List.of("ε", "labels used", "labels vs gold", "pθ acc vs labeler", "pθ acc vs gold", "pairs pθ was scored on", "gold SFT",
                 "gold PPO", "gold gain", "PPO win rate vs SFT"), table);
+        rep.paragraph("pθ's accuracy is measured on labeled pairs it did not train on: those beyond the label budget "
+                + "(hundreds), or with all labels its own 15% held-out split.");
         rep.paragraph(String.format(Locale.ROOT, "Least-squares slope of final gold against ε at %d labels: %s per unit ε; "
                 + "of pθ's gold accuracy: %s.", budget, s3(Series.slope(x, goldPpo)), s3(Series.slope(x, accGold))));
         rep.paragraph(o.describePpo(sweep.baseConfig()));
@@ -143,6 +154,22 @@ public final class LabelNoiseExperiment {
         row.put("labels_agree_with_gold", r.stage(RlaifPipeline.LABEL, "agreement_with_gold"));
         row.put("rm_accuracy_vs_labeler", r.stage(RlaifPipeline.REWARD_MODEL, "held_out_accuracy_vs_labeler"));
         row.put("rm_accuracy_vs_gold", r.stage(RlaifPipeline.REWARD_MODEL, "held_out_accuracy_vs_gold"));
+        row.put("rm_held_out_pairs", r.stage(RlaifPipeline.REWARD_MODEL, "held_out_gold_pairs"));
+        if (budget > 0) {
+            // pθ's own held-out split is 15% of the budget (a few dozen pairs): measure it on the labeled pairs
+            // beyond the budget instead, hundreds of pairs it never saw
+            List<PreferenceRecord> prefs = Jsonl.read(r.dir().resolve("preferences.jsonl"), PreferenceRecord.class);
+            List<PreferenceExample> rest = PreferenceExample.fromRecords(prefs.subList(Math.min(budget, prefs.size()),
+                    prefs.size()), PreferenceExample.TiePolicy.SKIP, new GoldScorer());
+            if (!rest.isEmpty()) {
+                PreferenceModel m = PreferenceModel.load(r.dir().resolve("rm").resolve("member-0"),
+                        Device.parse(r.config("device").asText()));
+                PreferenceEvaluation ev = PreferenceModelTrainer.evaluate(m, rest);
+                row.put("rm_accuracy_vs_labeler", ev.accuracy());
+                row.put("rm_accuracy_vs_gold", ev.goldAccuracy());
+                row.put("rm_held_out_pairs", (double) ev.goldPairs());
+            }
+        }
         row.put("gold_sft", r.eval("sft", "gold_score"));
         row.put("gold_ppo", r.eval("ppo", "gold_score"));
         row.put("gold_gain", r.eval("ppo", "gold_score") - r.eval("sft", "gold_score"));
