@@ -10,6 +10,7 @@ import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.data.PreferenceRecord;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
+import dev.plumbline.rlaif.pipeline.ProxyReward;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.rlaif.policy.Policies;
@@ -35,7 +36,7 @@ import java.util.Map;
  *   <li>runs {@link LabelerAudit} on the first {@code maxPairs} pairs of {@code pairs.jsonl}, with
  *       {@link TemplateVariant} as the second labeler;</li>
  *   <li>when {@code rm/member-0} and {@code preferences.jsonl} exist: rebuilds pθ's held-out split
- *       (the seed and fraction the train-rm stage uses: {@code seed·31 + 7}, {@code heldOutFraction}),
+ *       (the train-rm stage's own split: {@link ProxyReward#trainingExamples}, {@link ProxyReward#trainerConfig}),
  *       samples {@code policyPairs} prompts twice from the PPO policy (the SFT policy if PPO has not
  *       run) and runs {@link PreferenceModelAudit};</li>
  *   <li>writes {@code audit.json} (atomically) and {@code audit.html} ({@link AuditReport}).</li>
@@ -111,11 +112,9 @@ public final class RunAudit {
                 members.add(PreferenceModel.load(rm.resolve("member-" + i), p.device()));
             }
             PreferenceEnsemble ensemble = new PreferenceEnsemble(members);
-            List<PreferenceExample> examples = PreferenceExample.fromRecords(
-                    Jsonl.read(prefsFile, PreferenceRecord.class), PreferenceExample.TiePolicy.SKIP, p.gold());
-            List<PreferenceExample> heldOut = new PreferenceModelTrainer(PreferenceModelTrainer.Config.defaults()
-                    .withHeldOutFraction(cfg.rewardModel.heldOutFraction).withSeed(cfg.seed * 31 + 7))
-                    .split(examples).heldOut();
+            List<PreferenceExample> examples = ProxyReward.trainingExamples(cfg, Jsonl.read(prefsFile, PreferenceRecord.class),
+                    p.gold());
+            List<PreferenceExample> heldOut = new PreferenceModelTrainer(ProxyReward.trainerConfig(cfg)).split(examples).heldOut();
             PreferenceModelAudit.ResponsePairs policy = null;
             if (members.size() > 1 && options.policyPairs() > 0) {
                 boolean ppoDone = p.runDirectory().isDone(RlaifPipeline.PPO);

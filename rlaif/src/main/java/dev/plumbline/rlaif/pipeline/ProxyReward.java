@@ -9,6 +9,7 @@ import dev.plumbline.rlaif.reward.Calibration;
 import dev.plumbline.rlaif.reward.PreferenceEnsemble;
 import dev.plumbline.rlaif.reward.PreferenceEvaluation;
 import dev.plumbline.rlaif.reward.PreferenceExample;
+import dev.plumbline.rlaif.task.GoldScorer;
 import dev.plumbline.rlaif.reward.PreferenceModel;
 import dev.plumbline.rlaif.reward.PreferenceModelReport;
 import dev.plumbline.rlaif.reward.PreferenceModelTrainer;
@@ -54,21 +55,36 @@ public final class ProxyReward implements RewardSource {
         this.normalizer = normalizer;
     }
 
+    /**
+     * The examples the train-rm stage learns from: the labels within the budget
+     * ({@code rewardModel.maxPairs}, 0 = all), ties and failures skipped. The audit uses this too, so
+     * its held-out split is the stage's.
+     */
+    public static List<PreferenceExample> trainingExamples(RlaifConfig cfg, List<PreferenceRecord> prefs, GoldScorer gold) {
+        if (cfg.rewardModel.maxPairs > 0 && prefs.size() > cfg.rewardModel.maxPairs) {
+            prefs = prefs.subList(0, cfg.rewardModel.maxPairs);     // the label budget: the first pairs labeled
+        }
+        return PreferenceExample.fromRecords(prefs, PreferenceExample.TiePolicy.SKIP, gold);
+    }
+
+    /** The train-rm stage's trainer settings (epochs, batch, lr, margin, held-out fraction and split seed). */
+    public static PreferenceModelTrainer.Config trainerConfig(RlaifConfig cfg) {
+        RlaifConfig.RewardModel rm = cfg.rewardModel;
+        return PreferenceModelTrainer.Config.defaults().withEpochs(rm.epochs).withBatchSize(rm.batchSize).withLr(rm.lr)
+                .withMargin(rm.margin).withHeldOutFraction(rm.heldOutFraction).withSeed(cfg.seed * 31 + 7)
+                .withWeightDecay(0.0);
+    }
+
     /** Trains pθ (k members) on the labels, fits the normaliser, saves both; returns the stage summary. */
     static Map<String, Object> train(RlaifPipeline p, List<PreferenceRecord> prefs, GPT sft, Path dir, PrintStream log)
             throws IOException {
         RlaifConfig cfg = p.config();
-        if (cfg.rewardModel.maxPairs > 0 && prefs.size() > cfg.rewardModel.maxPairs) {
-            prefs = prefs.subList(0, cfg.rewardModel.maxPairs);     // the label budget: the first pairs labeled
-        }
-        List<PreferenceExample> examples = PreferenceExample.fromRecords(prefs, PreferenceExample.TiePolicy.SKIP, p.gold());
+        List<PreferenceExample> examples = trainingExamples(cfg, prefs, p.gold());
         if (examples.isEmpty()) {
             throw new IllegalStateException("train-rm: no usable labels in preferences.jsonl (all failed or ties)");
         }
         RlaifConfig.RewardModel rm = cfg.rewardModel;
-        PreferenceModelTrainer.Config tc = PreferenceModelTrainer.Config.defaults().withEpochs(rm.epochs)
-                .withBatchSize(rm.batchSize).withLr(rm.lr).withMargin(rm.margin).withHeldOutFraction(rm.heldOutFraction)
-                .withSeed(cfg.seed * 31 + 7).withWeightDecay(0.0);
+        PreferenceModelTrainer.Config tc = trainerConfig(cfg);
         StageProgress bar = new StageProgress(log, "train-rm", rm.ensemble);
         List<PreferenceModel> members = new ArrayList<>();
         List<PreferenceModelReport> reports = new ArrayList<>();
