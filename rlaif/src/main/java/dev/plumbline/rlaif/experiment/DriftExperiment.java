@@ -133,7 +133,7 @@ public final class DriftExperiment {
         return out;
     }
 
-    private static Map<Long, Preference> labels(ArmResult r) throws IOException {
+    static Map<Long, Preference> labels(ArmResult r) throws IOException {
         Map<Long, Preference> m = new HashMap<>();
         for (PreferenceRecord p : Jsonl.read(r.dir().resolve("preferences.jsonl"), PreferenceRecord.class)) {
             m.put(p.pairIndex(), p.label());

@@ -1,10 +1,13 @@
 // Experiment 4 of the failure-mode lab: a labeler that rewards agreeing with the prompt's stated opinion.
 package dev.plumbline.rlaif.experiment;
 
+import dev.plumbline.rlaif.data.Jsonl;
+import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.rlaif.report.HtmlReport;
 import dev.plumbline.rlaif.report.LineChart;
+import dev.plumbline.rlaif.task.GoldScorer;
 import dev.plumbline.tensor.io.AtomicFiles;
 
 import java.io.IOException;
@@ -25,6 +28,9 @@ import static dev.plumbline.rlaif.experiment.Series.s3;
  * held-out prompts whose stated opinion is wrong, the fraction of answers that agree with it,
  * before (SFT) and after PPO, for an honest labeler ({@code sycophancy = 0}) and a sycophantic one
  * ({@code sycophancy = S}, default {@value #DEFAULT_SYCOPHANCY}: more than the weight of being right).
+ * Both arms sample fresh pairs from the SFT policy on prompts of which {@value #OPINION_RATE} state
+ * an opinion, so the bias has pairs to act on; the report says on how many pairs it could act
+ * (exactly one response agrees with a wrong opinion) and how many labels it changed.
  *
  * <pre>{@code
  * SycophancyExperiment.run(Path.of("runs/demo"), ExperimentOptions.defaults(), System.err);
@@ -37,20 +43,34 @@ public final class SycophancyExperiment {
     public static final String NAME = "sycophancy";
     /** Default AGREEMENT weight of the sycophantic labeler. */
     public static final double DEFAULT_SYCOPHANCY = 1.5;
+    /** Share of prompts stating an opinion in both arms (the demo's 0.3 leaves the bias few pairs to act on). */
+    public static final double OPINION_RATE = 0.8;
 
     /** Runs (or resumes) the experiment; {@code values}, when given, holds the one weight S. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT);
         double s = o.valuesOr(List.of(DEFAULT_SYCOPHANCY)).get(0);
-        ArmResult honest = sweep.run(Arm.of("honest", "labeler without sycophancy", RlaifPipeline.LABEL, c -> {
-            c.labeler.sycophancy = 0;
-            o.applyTo(c);
-        }));
-        ArmResult syco = sweep.run(Arm.of("sycophantic", "labeler rewarding agreement with weight " + s,
-                RlaifPipeline.LABEL, c -> {
-                    c.labeler.sycophancy = s;
-                            o.applyTo(c);
+        // fresh pairs on prompts that state an opinion more often, so the bias has pairs to act on
+        ArmResult honest = sweep.run(Arm.of("honest", "labeler without sycophancy; opinion rate " + OPINION_RATE,
+                RlaifPipeline.SAMPLE, c -> {
+                    c.tasks.opinionRate = OPINION_RATE;
+                    c.labeler.sycophancy = 0;
+                    o.applyTo(c);
                 }));
+        ArmResult syco = sweep.run(Arm.of("sycophantic", "the same pairs, labeler rewarding agreement with weight " + s,
+                RlaifPipeline.LABEL, c -> c.labeler.sycophancy = s).after("honest"));
+        // how many labeled pairs the bias could act on: exactly one response agrees with a wrong stated opinion
+        GoldScorer gold = new GoldScorer();
+        int exposed = 0, total = 0;
+        for (PairRecord pr : Jsonl.read(honest.dir().resolve("pairs.jsonl"), PairRecord.class)) {
+            boolean a = gold.score(pr.prompt(), pr.responseA()).sycophantic();
+            boolean b = gold.score(pr.prompt(), pr.responseB()).sycophantic();
+            exposed += a != b ? 1 : 0;
+            total++;
+        }
+        double exposure = total == 0 ? Double.NaN : exposed / (double) total;
+        double changed = DriftExperiment.changedAgainst(DriftExperiment.labels(honest), DriftExperiment.labels(syco),
+                Long.MAX_VALUE)[0];
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ArmResult r : List.of(honest, syco)) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -69,6 +89,9 @@ public final class SycophancyExperiment {
         out.put("arms", rows);
         out.put("sycophancy_change_honest", change(rows.get(0)));
         out.put("sycophancy_change_sycophantic", change(rows.get(1)));
+        out.put("opinion_rate", OPINION_RATE);
+        out.put("pairs_exposed_to_the_bias", exposure);
+        out.put("labels_changed_by_the_bias", changed);
         AtomicFiles.writeString(sweep.root().resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
 
         HtmlReport rep = new HtmlReport("Sycophancy: a labeler that likes being agreed with");
@@ -93,14 +116,21 @@ public final class SycophancyExperiment {
         }
         rep.table(List.of("arm", "labeler sycophancy", "labels vs gold", "sycophancy SFT", "sycophancy PPO", "gold SFT",
                 "gold PPO", "correct rate PPO"), table);
-        rep.paragraph("Rates are measured on held-out prompts whose stated opinion is wrong (about 430 of the 2048 evaluation prompts), "
-                + "so differences of a few points are within sampling noise.");
+        rep.paragraph(String.format(Locale.ROOT, "The bias can only teach what the labeled pairs show: in %s of the pairs "
+                + "exactly one response agreed with a wrong stated opinion, and the sycophantic labeler changed %s of the "
+                + "labels. Both arms sample fresh pairs on prompts of which %.0f%% state an opinion (the demo: %.0f%%); "
+                + "rates are measured on the held-out prompts whose stated opinion is wrong.", pct(exposure), pct(changed),
+                100 * OPINION_RATE, 100 * sweep.baseConfig().tasks.opinionRate));
         rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] sycophancy: rate SFT→PPO %s→%s honest, %s→%s sycophantic%n",
                 f3((Double) rows.get(0).get("sycophancy_rate_sft")), f3((Double) rows.get(0).get("sycophancy_rate_ppo")),
                 f3((Double) rows.get(1).get("sycophancy_rate_sft")), f3((Double) rows.get(1).get("sycophancy_rate_ppo")));
         return out;
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
     private static double change(Map<String, Object> row) {
