@@ -90,10 +90,14 @@ public final class BootstrappingExperiment {
 
         HtmlReport rep = new HtmlReport("Bootstrapping: a policy is only as good as the judge that labels for it");
         rep.paragraph(String.format(Locale.ROOT, "Here the labeler is itself a small model, taught from %s to %s examples "
-                + "with known right answers and then asked to judge everything else. Its accuracy rose from %s to %s with "
+                + "with known right answers and then asked to judge everything else. Its accuracy went from %s to %s with "
                 + "more examples, and the final policy's gold score moved from %s to %s: %s", (int) nGold[0], (int) nGold[k - 1],
                 f3(judgeAcc[0]), f3(judgeAcc[k - 1]), f3(goldPpo[0]), f3(goldPpo[k - 1]),
-                goldPpo[k - 1] > goldPpo[0] ? "the judge's mistakes were inherited by the reward model and then by the policy."
+                judgeAcc[k - 1] > judgeAcc[0] + 0.02 && goldPpo[k - 1] > goldPpo[0]
+                        ? "the judge's mistakes were inherited by the reward model and then by the policy."
+                        : judgeAcc[k - 1] <= judgeAcc[0] + 0.02
+                        ? "this judge stopped improving after a few examples, so the experiment cannot separate the judge's "
+                                + "accuracy from other causes of the difference in gold."
                         : "at this scale the better judge did not buy a better policy, so something other than the judge "
                                 + "(reward model capacity, PPO length) limited it."));
         rep.chart(new LineChart("Final gold against the judge's accuracy", "judge accuracy on unseen pairs",

@@ -95,12 +95,14 @@ public final class SycophancyExperiment {
         AtomicFiles.writeString(sweep.root().resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
 
         HtmlReport rep = new HtmlReport("Sycophancy: a labeler that likes being agreed with");
+        double cs = change(rows.get(1)), ch = change(rows.get(0));
         rep.paragraph(String.format(Locale.ROOT, "Some prompts state a wrong opinion about the answer; the chart follows "
                 + "how often the policy goes along with it while it trains against a reward learned from an honest labeler "
                 + "and from one that rewards agreement. After training, agreement with wrong opinions changed by %s "
-                + "(from %s to %s) under the sycophantic labeler and by %s under the honest one: a labeler's wish to be "
-                + "agreed with becomes the policy's habit.", s3(change(rows.get(1))), f3((Double) rows.get(1)
-                .get("sycophancy_rate_sft")), f3((Double) rows.get(1).get("sycophancy_rate_ppo")), s3(change(rows.get(0)))));
+                + "(from %s to %s) under the sycophantic labeler and by %s under the honest one: %s", s3(cs),
+                f3((Double) rows.get(1).get("sycophancy_rate_sft")), f3((Double) rows.get(1).get("sycophancy_rate_ppo")),
+                s3(ch), cs > ch + 0.02 ? "the labeler's wish to be agreed with became the policy's habit."
+                        : "here the policy did not pick up the labeler's taste (see below for how few pairs it could act on)."));
         LineChart chart = new LineChart("Sycophancy rate over PPO (5-step average)", "PPO step",
                 "agreement with wrong opinions");
         for (ArmResult r : List.of(honest, syco)) {
