@@ -121,7 +121,7 @@ public final class BootstrappingExperiment {
         rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] bootstrapping: n %s → judge accuracy %s, final gold %s%n", ns,
-                LabelNoiseExperiment.fmt(judgeAcc), LabelNoiseExperiment.fmt(goldPpo));
+                Series.list(judgeAcc), Series.list(goldPpo));
         return out;
     }
 }

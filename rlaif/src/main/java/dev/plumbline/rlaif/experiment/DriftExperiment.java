@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static dev.plumbline.rlaif.experiment.Series.f3;
+import static dev.plumbline.rlaif.experiment.Series.pct;
 
 /**
  * Drift and prompt sensitivity. Three arms label the same pairs:
@@ -154,9 +155,5 @@ public final class DriftExperiment {
             diff[h] += p == e.getValue() ? 0 : 1;
         }
         return new double[] {n[0] == 0 ? Double.NaN : diff[0] / (double) n[0], n[1] == 0 ? Double.NaN : diff[1] / (double) n[1]};
-    }
-
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

@@ -135,7 +135,7 @@ public final class LabelNoiseExperiment {
         rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] label noise: gold after PPO %s at ε = %s (%d labels), %s at ε = %s (all %d)%n",
-                fmt(goldPpo), eps, budget, fmt(goldFull), List.of(xf[0], xf[xf.length - 1]), pairs);
+                Series.list(goldPpo), eps, budget, Series.list(goldFull), List.of(xf[0], xf[xf.length - 1]), pairs);
         return out;
     }
 
@@ -175,13 +175,5 @@ public final class LabelNoiseExperiment {
         row.put("gold_gain", r.eval("ppo", "gold_score") - r.eval("sft", "gold_score"));
         row.put("win_rate_vs_sft", r.eval(null, "ppo_win_rate_vs_sft"));
         return row;
-    }
-
-    static String fmt(double[] v) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(f3(v[i]));
-        }
-        return b.append(']').toString();
     }
 }

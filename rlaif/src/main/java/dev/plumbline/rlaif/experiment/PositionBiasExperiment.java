@@ -174,8 +174,8 @@ public final class PositionBiasExperiment {
         rep.paragraph(o.describePpo(sweep.baseConfig()));
         rep.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] position bias: injected %s measured %s; gold PPO %s, both orders %s%n",
-                ps, LabelNoiseExperiment.fmt(measured), LabelNoiseExperiment.fmt(goldBiased),
-                LabelNoiseExperiment.fmt(goldDebiased));
+                ps, Series.list(measured), Series.list(goldBiased),
+                Series.list(goldDebiased));
         return out;
     }
 }

@@ -108,4 +108,18 @@ final class Series {
     static String s3(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.3f", v);
     }
+
+    /** A fraction as a percentage for a sentence: "26.8%", "n/a" for NaN. */
+    static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    /** A list of numbers for a log line: "[0.115, 0.131]". */
+    static String list(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(f3(v[i]));
+        }
+        return b.append(']').toString();
+    }
 }

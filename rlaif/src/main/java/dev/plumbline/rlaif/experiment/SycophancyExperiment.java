@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static dev.plumbline.rlaif.experiment.Series.f3;
+import static dev.plumbline.rlaif.experiment.Series.pct;
 import static dev.plumbline.rlaif.experiment.Series.s3;
 
 /**
@@ -131,9 +132,6 @@ public final class SycophancyExperiment {
         return out;
     }
 
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
-    }
 
     private static double change(Map<String, Object> row) {
         return (Double) row.get("sycophancy_rate_ppo") - (Double) row.get("sycophancy_rate_sft");
