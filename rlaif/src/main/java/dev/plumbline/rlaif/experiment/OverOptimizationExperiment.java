@@ -95,10 +95,10 @@ public final class OverOptimizationExperiment {
         out.put("steps", n);
         out.put("kl_coef", klCoef);
         out.put("gold_at_start", gold0);
-        out.put("gold_max", max(gold));
+        out.put("gold_max", Series.max(gold));
         // 5-step averages: one step's 64 samples are too few to call a peak
         out.put("gold_first_5", Series.head(gold, 5));
-        out.put("gold_peak_5_step_avg", max(Series.smooth(gold, 5)));
+        out.put("gold_peak_5_step_avg", Series.max(Series.smooth(gold, 5)));
         out.put("gold_peak_step", Series.argmax(Series.smooth(gold, 5)) + 1);
         out.put("gold_last_5", Series.tail(gold, 5));
         out.put("proxy_first_5", Series.head(proxy, 5));
@@ -117,7 +117,7 @@ public final class OverOptimizationExperiment {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("arm", r.name());
             a.put("gold_last_5", Series.tail(g, 5));
-            a.put("gold_max_5_step_avg", max(Series.smooth(g, 5)));
+            a.put("gold_max_5_step_avg", Series.max(Series.smooth(g, 5)));
             a.put("proxy_last_5", Series.tail(r.series("objective/scores"), 5));
             a.put("sqrt_kl_final", Series.tail(r.series("objective/sqrt_kl"), 1));
             a.put("kl_coef_final", Series.tail(r.series("kl_coef"), 1));
@@ -130,7 +130,7 @@ public final class OverOptimizationExperiment {
         out.put("early_stop_gold", stop.step() == null ? null : Series.meanOf(gold, Math.max(0, stop.step() - 3), stop.step()));
         AtomicFiles.writeString(sweep.root().resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
 
-        double dMax = Math.max(1e-3, max(d));
+        double dMax = Math.max(1e-3, Series.max(d));
         double[] fd = new double[60], fr = new double[60];
         for (int i = 0; i < fd.length; i++) {
             fd[i] = dMax * (i + 1) / fd.length;
@@ -139,7 +139,7 @@ public final class OverOptimizationExperiment {
         HtmlReport r = new HtmlReport("Over-optimisation: gold and proxy reward against √KL");
         r.paragraph("PPO optimised the learned reward (proxy) with a weak KL penalty, so nothing held the policy near "
                 + "where it started; the proxy reward is what the policy was paid, the gold reward is the truth it never saw. "
-                + (max(gold) > gold0 && n > 0 && gold[n - 1] < max(gold)
+                + (Series.max(gold) > gold0 && n > 0 && gold[n - 1] < Series.max(gold)
                 ? "Gold rose and then fell back while the proxy kept its gains: past the peak, the policy was exploiting "
                         + "the reward model's mistakes rather than getting better."
                 : "In this run gold did not rise and then fall, so over-optimisation did not show at this length."));
@@ -185,7 +185,7 @@ public final class OverOptimizationExperiment {
                 "KL coef at end", "length, last 5 steps"), mt);
         r.write(sweep.root().resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] over-optimisation: gold %.3f → max %.3f → final %.3f, proxy final %+.2f at "
-                + "√KL %.2f; fit α=%.3f β=%.3f (R² %.2f), peak at √KL %.2f%n", gold0, max(gold), (Double) out.get("gold_final"),
+                + "√KL %.2f; fit α=%.3f β=%.3f (R² %.2f), peak at √KL %.2f%n", gold0, Series.max(gold), (Double) out.get("gold_final"),
                 (Double) out.get("proxy_final"), (Double) out.get("sqrt_kl_final"), fit.alpha(), fit.beta(), fit.r2(),
                 fit.peakD());
         for (Map<String, Object> a : arms) {
@@ -193,13 +193,5 @@ public final class OverOptimizationExperiment {
                     Series.f3((Double) a.get("gold_last_5")), Series.f3((Double) a.get("gold_max_5_step_avg")));
         }
         return out;
-    }
-
-    private static double max(double[] v) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            m = Math.max(m, x);
-        }
-        return m;
     }
 }

@@ -5,7 +5,6 @@ import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.label.Judgement;
 import dev.plumbline.rlaif.label.LabelPair;
-import dev.plumbline.rlaif.label.Preference;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;

@@ -88,6 +88,15 @@ final class Series {
         return s;
     }
 
+    /** The maximum (NaN skipped; -∞ when empty). */
+    static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Double.isNaN(x) ? m : Math.max(m, x);
+        }
+        return m;
+    }
+
     /** Index of the maximum (first on ties), -1 when empty. */
     static int argmax(double[] v) {
         int best = -1;
