@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.cuda;
 
+import dev.plumbline.tensor.backend.BackendChecks;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Tensor;
@@ -200,6 +201,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public float[] downloadFloats(Tensor t) {
+        BackendChecks.download(device(), t, DType.F32, DType.BF16);
         Tensor d = dense(t, DType.F32);
         float[] out = new float[(int) t.numel()];
         synchronized (dev) {
@@ -213,6 +215,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public int[] downloadInts(Tensor t) {
+        BackendChecks.download(device(), t, DType.I32);
         Tensor d = dense(t, DType.I32);
         int[] out = new int[(int) t.numel()];
         synchronized (dev) {
@@ -228,6 +231,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(Tensor out, double value) {
+        BackendChecks.fill(device(), out);
         long n = out.numel();
         dev.launch("pl_fill", grid(n), 1, 1, THREADS, 0, strided(out.shape(), out), n, p(out), code(out.dtype()),
                 (float) value, (int) value);
@@ -235,6 +239,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor out) {
+        BackendChecks.copy(device(), src, out);
         long n = out.numel();
         if (src.isContiguous() && out.isContiguous() && src.dtype() == out.dtype() && src.numel() == n) {
             CudaException.check(JCudaDriver.cuMemcpyDtoDAsync(st(out).pointer(out.offset()), st(src).pointer(src.offset()),
@@ -249,6 +254,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, float a, float b, Tensor out) {
+        BackendChecks.unary(device(), op, x, out);
         long n = out.numel();
         if (x.isContiguous() && x.dtype() == DType.F32 && n % 4 == 0 && x.offset() % 4 == 0 && out.offset() % 4 == 0) {
             dev.launch("pl_unary_vec4", grid(n / 4), 1, 1, THREADS, 0, n / 4, op.ordinal(), a, b, p(out), p(x));
@@ -260,6 +266,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.binary(device(), op, x, y, out);
         long n = out.numel();
         int[] s = strided(out.shape(), out, x, y);
         if (out.dtype() == DType.I32) {
@@ -276,6 +283,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.where(device(), cond, x, y, out);
         long n = out.numel();
         dev.launch("pl_where", grid(n), 1, 1, THREADS, 0, strided(out.shape(), out, cond, x, y), n, p(out), p(cond), p(x),
                 p(y));
@@ -285,6 +293,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        BackendChecks.reduce(device(), op, x, dims, out);
         Tensor xf = x.dtype() == DType.F32 ? x : dense(x, DType.F32);
         int r = xf.dim();
         int[] shape = xf.shape(), strides = xf.strides();
@@ -329,6 +338,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
+        BackendChecks.matmul(device(), a, b, out);
         CudaGemm.matmul(this, dev, cublas, "cublas".equals(gemmMode), a, b, out);
     }
 
@@ -340,6 +350,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexSelect(Tensor table, Tensor idx, Tensor out) {
+        BackendChecks.indexSelect(device(), table, idx, out);
         int v = table.size(0), c = table.size(1), n = idx.size(0);
         Tensor id = dense(idx, DType.I32);
         checked("embedding", v, err -> dev.launch("pl_index_select", grid((long) n * c), 1, 1, THREADS, 0, p(table), p(id),
@@ -348,6 +359,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.indexAdd(device(), out, idx, src);
         int v = out.size(0), c = out.size(1), n = idx.size(0);
         Tensor id = dense(idx, DType.I32), s = dense(src, DType.F32);
         checked("indexAdd", v, err -> dev.launch("pl_index_add", grid((long) n * c), 1, 1, THREADS, 0, p(out), p(id), p(s),
@@ -356,6 +368,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gather(Tensor x, Tensor idx, Tensor out) {
+        BackendChecks.gather(device(), x, idx, out);
         int rows = x.size(0), v = x.size(1), k = idx.size(1);
         Tensor xs = dense(x, DType.F32), id = dense(idx, DType.I32);
         checked("gather", v, err -> dev.launch("pl_gather", grid((long) rows * k), 1, 1, THREADS, 0, p(xs), p(id), p(out),
@@ -364,6 +377,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void scatterAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.scatterAdd(device(), out, idx, src);
         int rows = out.size(0), v = out.size(1), k = idx.size(1);
         Tensor id = dense(idx, DType.I32), s = dense(src, DType.F32);
         checked("scatterAdd", v, err -> dev.launch("pl_scatter_add", grid((long) rows * k), 1, 1, THREADS, 0, p(out), p(id),
@@ -374,6 +388,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void random(Tensor out, RandomKind kind, long seed, long offset, float a, float b) {
+        BackendChecks.random(device(), out);
         long n = out.numel();
         dev.launch("pl_random", grid((n + 3) / 4), 1, 1, THREADS, 0, p(out), n, seed, offset, kind.ordinal(), a, b);
     }
@@ -394,12 +409,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, boolean log, Tensor out) {
+        BackendChecks.softmax(device(), x, log, out);
         int rows = rowsOf(x), v = x.dim() == 0 ? 1 : x.size(-1);
         dev.launch("pl_softmax", Math.min(rows, 65535 * 8), 1, 1, rowThreads(v), 0, p(x), p(out), rows, v, log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, boolean log, Tensor gx) {
+        BackendChecks.softmaxBackward(device(), y, gy, log, gx);
         int rows = rowsOf(y), v = y.dim() == 0 ? 1 : y.size(-1);
         dev.launch("pl_softmax_bwd", Math.min(rows, 65535 * 8), 1, 1, rowThreads(v), 0, p(y), p(gy), p(gx), rows, v,
                 log ? 1 : 0);
@@ -407,6 +424,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor lse) {
+        BackendChecks.crossEntropy(device(), logits, targets, loss, lse);
         int n = logits.size(0), v = logits.size(1);
         checked("crossEntropy", v, err -> dev.launch("pl_xent_fwd", Math.min(n, 65535 * 8), 1, 1, rowThreads(v), 0,
                 p(logits), p(targets), p(loss), p(lse), n, v, ignoreIndex, err));
@@ -415,6 +433,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor lse, Tensor gLoss,
                                      Tensor gLogits) {
+        BackendChecks.crossEntropyBackward(device(), logits, targets, lse, gLoss, gLogits);
         int n = logits.size(0), v = logits.size(1);
         Tensor g = dense(gLoss, DType.F32);
         dev.launch("pl_xent_bwd", Math.min(n, 65535 * 8), 1, 1, rowThreads(v), 0, p(logits), p(targets), p(lse), p(g),
@@ -423,6 +442,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
+        BackendChecks.layerNorm(device(), x, weight, bias, out, mean, rstd);
         int n = x.size(0), c = x.size(1);
         dev.launch("pl_layernorm_fwd", (n + 7) / 8, 1, 1, THREADS, 0, p(x), p(weight), p(bias), eps, p(out), p(mean),
                 p(rstd), n, c);
@@ -431,6 +451,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor gy, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gx,
                                   Tensor gWeight, Tensor gBias) {
+        BackendChecks.layerNormBackward(device(), gy, x, weight, mean, rstd, gx, gWeight, gBias);
         int n = x.size(0), c = x.size(1);
         dev.launch("pl_layernorm_bwd_x", (n + 7) / 8, 1, 1, THREADS, 0, p(gy), p(x), p(weight), p(mean), p(rstd), p(gx),
                 n, c);
@@ -453,6 +474,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale, Tensor out,
                           Tensor lse) {
+        BackendChecks.attention(device(), q, k, v, keyMask, out, lse);
         int b = q.size(0), h = q.size(1), tq = q.size(2), tk = k.size(2), d = q.size(3);
         checkHeadDim(d);
         int smem = 4 * (2 * ATT_TILE * (d + 1) + ATT_ROWS * d);
@@ -469,6 +491,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale,
                                   Tensor out, Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
+        BackendChecks.attentionBackward(device(), q, k, v, keyMask, out, lse, gOut, gq, gk, gv);
         int b = q.size(0), h = q.size(1), tq = q.size(2), tk = k.size(2), d = q.size(3);
         checkHeadDim(d);
         Tensor go = dense(gOut, DType.F32);
@@ -489,6 +512,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamw(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr, float beta1,
                       float beta2, float eps, float[] weightDecay, float bc1, float bc2) {
+        BackendChecks.adamw(device(), params, grads, m, v, weightDecay);
         int t = params.size();
         if (t == 0) {
             return;

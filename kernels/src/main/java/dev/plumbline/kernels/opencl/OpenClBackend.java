@@ -5,6 +5,7 @@ import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Shape;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.backend.Backend;
+import dev.plumbline.tensor.backend.BackendChecks;
 import dev.plumbline.tensor.backend.BinaryOp;
 import dev.plumbline.tensor.backend.RandomKind;
 import dev.plumbline.tensor.backend.ReduceOp;
@@ -179,15 +180,6 @@ public final class OpenClBackend implements Backend {
             }
         }
 
-        /** {@link #run} of n items, or {@link #runGroups} of n groups. */
-        void runOrGroups(boolean items, long n) {
-            if (items) {
-                run(n);
-            } else {
-                runGroups(n);
-            }
-        }
-
         /** 1-D launch of {@code groups} work-groups of {@code wg} items. */
         void runGroups(long groups) {
             if (groups > 0) {
@@ -262,6 +254,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized float[] downloadFloats(Tensor t) {
+        BackendChecks.download(device, t, DType.F32, DType.BF16);
         requireSupported(t.dtype(), "download");
         float[] out = new float[(int) t.numel()];
         if (out.length == 0) {
@@ -283,6 +276,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized int[] downloadInts(Tensor t) {
+        BackendChecks.download(device, t, DType.I32);
         int[] out = new int[(int) t.numel()];
         if (out.length == 0) {
             return out;
@@ -305,6 +299,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void fill(Tensor out, double value) {
+        BackendChecks.fill(device, out);
         requireSupported(out.dtype(), "fill");
         StridedLayout l = StridedLayout.of("fill", out.shape(), out);
         if (out.dtype() == DType.I32) {
@@ -316,6 +311,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void copy(Tensor src, Tensor out) {
+        BackendChecks.copy(device, src, out);
         requireSupported(src.dtype(), "copy");
         requireSupported(out.dtype(), "copy");
         String kernel = "copy_" + (src.dtype() == DType.I32 ? "i32" : "f32") + "_to_"
@@ -328,6 +324,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void unary(UnaryOp op, Tensor x, float a, float b, Tensor out) {
+        BackendChecks.unary(device, op, x, out);
+        requireSupported(out.dtype(), "unary");
         StridedLayout l = StridedLayout.of(op.name().toLowerCase(), out.shape(), out, x);
         new Call("elementwise", "", "unary", "unary " + op, x).mem(out).mem(x).layout(l, layoutA).i(op.ordinal()).f(a).f(b)
                 .run(l.n);
@@ -335,6 +333,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.binary(device, op, x, y, out);
+        requireSupported(out.dtype(), "binary");
         StridedLayout l = StridedLayout.of(op.name().toLowerCase(), out.shape(), out, x, y);
         String kernel = out.dtype() == DType.I32 ? "binary_i32" : "binary_f32";
         if (out.dtype() == DType.I32 && !(op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL
@@ -347,6 +347,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.where(device, cond, x, y, out);
+        requireSupported(out.dtype(), "where");
         StridedLayout l = StridedLayout.of("where", out.shape(), out, cond, x, y);
         new Call("elementwise", "", "where_f32", "where", cond, x, y).mem(out).mem(cond).mem(x).mem(y).layout(l, layoutA)
                 .run(l.n);
@@ -356,6 +358,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        BackendChecks.reduce(device, op, x, dims, out);
+        requireSupported(x.dtype(), "reduce");
         int r = x.dim();
         int[] shape = x.shape(), strides = x.strides();
         boolean[] red = new boolean[r];
@@ -383,15 +387,24 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException("reduce " + op + ": empty reduction over dims "
                     + java.util.Arrays.toString(dims) + " of " + Shape.str(shape));
         }
-        boolean serial = rl.n < 64;
-        new Call("reduce", "", serial ? "reduce_serial" : "reduce_wg", "reduce " + op, x).mem(x).mem(out).mem(out)
-                .layout(kl, layoutA).layout(rl, layoutB).i(op.ordinal()).runOrGroups(serial, kl.n);
+        if (rl.n < 64) {
+            new Call("reduce", "", "reduce_serial", "reduce " + op, x).mem(x).mem(out).mem(out).layout(kl, layoutA)
+                    .layout(rl, layoutB).i(op.ordinal()).run(kl.n);
+        } else if (op == ReduceOp.SUM) {
+            new Call("reduce", "", "reduce_wg_sum", "reduce " + op, x).mem(x).mem(out).layout(kl, layoutA)
+                    .layout(rl, layoutB).runGroups(kl.n);
+        } else {
+            new Call("reduce", "", "reduce_wg_arg", "reduce " + op, x).mem(x).mem(out).mem(out).layout(kl, layoutA)
+                    .layout(rl, layoutB).i(op.ordinal()).runGroups(kl.n);
+        }
     }
 
     // ---- matmul ---------------------------------------------------------------------------------
 
     @Override
     public synchronized void matmul(Tensor a, Tensor b, Tensor out) {
+        BackendChecks.matmul(device, a, b, out);
+        requireSupported(out.dtype(), "matmul");
         int r = out.dim();
         int m = out.size(-2), n = out.size(-1), k = a.size(-1);
         int[] ast = a.strides(), bst = b.strides();
@@ -432,6 +445,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void indexSelect(Tensor table, Tensor idx, Tensor out) {
+        BackendChecks.indexSelect(device, table, idx, out);
+        requireSupported(out.dtype(), "embedding");
         int v = table.size(0), c = table.size(1), n = idx.size(0);
         checkIndices("embedding", idx, v, 0, false);
         new Call("index", "", "index_select", "embedding", table, idx).mem(table).i(table.offset()).mem(idx).i(idx.offset())
@@ -440,6 +455,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void indexAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.indexAdd(device, out, idx, src);
+        requireSupported(out.dtype(), "indexAdd");
         int v = out.size(0), c = out.size(1), n = idx.size(0);
         checkIndices("indexAdd", idx, v, 0, false);
         new Call("index", "", "index_add", "indexAdd", out, idx, src).mem(out).i(out.offset()).mem(idx).i(idx.offset())
@@ -448,6 +465,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void gather(Tensor x, Tensor idx, Tensor out) {
+        BackendChecks.gather(device, x, idx, out);
+        requireSupported(out.dtype(), "gather");
         int rows = x.size(0), v = x.size(1), k = idx.size(1);
         checkIndices("gather", idx, v, 0, false);
         new Call("index", "", "gather_last", "gather", x, idx).mem(x).i(x.offset()).mem(idx).i(idx.offset()).mem(out)
@@ -456,6 +475,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void scatterAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.scatterAdd(device, out, idx, src);
+        requireSupported(out.dtype(), "scatterAdd");
         int rows = out.size(0), v = out.size(1), k = idx.size(1);
         checkIndices("scatterAdd", idx, v, 0, false);
         new Call("index", "", "scatter_add_last", "scatterAdd", out, idx, src).mem(out).i(out.offset()).mem(idx)
@@ -466,6 +487,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void random(Tensor out, RandomKind kind, long seed, long offset, float a, float b) {
+        BackendChecks.random(device, out);
+        requireSupported(out.dtype(), "random");
         int n = (int) out.numel();
         new Call("random", "", "philox_fill", "random " + kind, out).mem(out).i(out.offset()).i(n).l(seed).l(offset)
                 .i(kind.ordinal()).f(a).f(b).run((n + 3L) / 4);
@@ -483,12 +506,16 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void softmax(Tensor x, boolean log, Tensor out) {
+        BackendChecks.softmax(device, x, log, out);
+        requireSupported(x.dtype(), "softmax");
         new Call("softmax", "", "softmax_fwd", log ? "logSoftmax" : "softmax", x).mem(x).i(x.offset()).mem(out)
                 .i(out.offset()).i(lastOf(x)).i(log ? 1 : 0).runGroups(lastOf(x) == 0 ? 0 : rowsOf(x));
     }
 
     @Override
     public synchronized void softmaxBackward(Tensor y, Tensor gy, boolean log, Tensor gx) {
+        BackendChecks.softmaxBackward(device, y, gy, log, gx);
+        requireSupported(y.dtype(), "softmax backward");
         new Call("softmax", "", "softmax_bwd", log ? "logSoftmax backward" : "softmax backward", y, gy).mem(y)
                 .i(y.offset()).mem(gy).i(gy.offset()).mem(gx).i(gx.offset()).i(lastOf(y)).i(log ? 1 : 0)
                 .runGroups(lastOf(y) == 0 ? 0 : rowsOf(y));
@@ -496,6 +523,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor lse) {
+        BackendChecks.crossEntropy(device, logits, targets, loss, lse);
+        requireSupported(logits.dtype(), "crossEntropy");
         int n = logits.size(0), v = logits.size(1);
         checkIndices("crossEntropy", targets, v, ignoreIndex, true);
         new Call("softmax", "", "ce_fwd", "crossEntropy", logits, targets).mem(logits).i(logits.offset()).mem(targets)
@@ -505,6 +534,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor lse,
                                                   Tensor gLoss, Tensor gLogits) {
+        BackendChecks.crossEntropyBackward(device, logits, targets, lse, gLoss, gLogits);
+        requireSupported(logits.dtype(), "crossEntropy backward");
         int n = logits.size(0), v = logits.size(1);
         new Call("softmax", "", "ce_bwd", "crossEntropy backward", logits, targets).mem(logits).i(logits.offset())
                 .mem(targets).i(targets.offset()).i(ignoreIndex).mem(lse).mem(gLoss).i(gLoss.offset()).mem(gLogits).i(v)
@@ -514,6 +545,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean,
                                        Tensor rstd) {
+        BackendChecks.layerNorm(device, x, weight, bias, out, mean, rstd);
+        requireSupported(x.dtype(), "layerNorm");
         int n = x.size(0), c = x.size(1);
         new Call("layernorm", "", "ln_fwd", "layerNorm", x, weight, bias).mem(x).i(x.offset())
                 .mem(weight == null ? x : weight).i(weight == null ? 0 : weight.offset()).i(weight == null ? 0 : 1)
@@ -524,6 +557,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void layerNormBackward(Tensor gy, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gx,
                                                Tensor gWeight, Tensor gBias) {
+        BackendChecks.layerNormBackward(device, gy, x, weight, mean, rstd, gx, gWeight, gBias);
+        requireSupported(x.dtype(), "layerNorm backward");
         int n = x.size(0), c = x.size(1);
         new Call("layernorm", "", "ln_bwd_x", "layerNorm backward", gy, x, weight).mem(gy).i(gy.offset()).mem(x)
                 .i(x.offset()).mem(weight == null ? x : weight).i(weight == null ? 0 : weight.offset())
@@ -546,6 +581,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale,
                                        Tensor out, Tensor lse) {
+        BackendChecks.attention(device, q, k, v, keyMask, out, lse);
+        requireSupported(q.dtype(), "attention");
         int b = q.size(0), h = q.size(1), tq = q.size(2), tk = k.size(2), d = q.size(3);
         int rows = b * h * tq;
         new Call("attention", attentionOptions(d), "attn_fwd", "attention", q, k, v).mem(q).i(q.offset()).mem(k)
@@ -557,6 +594,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale,
                                                Tensor out, Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
+        BackendChecks.attentionBackward(device, q, k, v, keyMask, out, lse, gOut, gq, gk, gv);
+        requireSupported(q.dtype(), "attention backward");
         int b = q.size(0), h = q.size(1), tq = q.size(2), tk = k.size(2), d = q.size(3);
         String opts = attentionOptions(d);
         Tensor mask = keyMask == null ? q : keyMask;
@@ -572,6 +611,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void adamw(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr,
                                    float beta1, float beta2, float eps, float[] weightDecay, float bc1, float bc2) {
+        BackendChecks.adamw(device, params, grads, m, v, weightDecay);
         float sb2 = (float) Math.sqrt(bc2);
         float stepSize = lr / bc1;
         for (int t = 0; t < params.size(); t++) {

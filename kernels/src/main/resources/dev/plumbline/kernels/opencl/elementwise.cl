@@ -39,7 +39,10 @@ __kernel void NAME(__global TO *out, __global const TI *src, pl_layout L) { \
 PL_COPY(copy_f32_to_f32, float, float, PL_SAME)
 PL_COPY(copy_i32_to_i32, int, int, PL_SAME)
 PL_COPY(copy_i32_to_f32, float, int, convert_float)
-PL_COPY(copy_f32_to_i32, int, float, convert_int_sat_rtz)
+/* Java's (int) cast: toward zero, saturating, NaN -> 0. The spec's convert_int_sat_rtz already maps
+   NaN to 0, but Oclgrind 21.10 returns INT_MIN for it, so NaN is handled explicitly. */
+inline int pl_f32_to_i32(float x) { return isnan(x) ? 0 : convert_int_sat_rtz(x); }
+PL_COPY(copy_f32_to_i32, int, float, pl_f32_to_i32)
 
 inline float pl_tanh(float x) {
     if (x > 15.0f) return 1.0f;

@@ -7,6 +7,7 @@
  * Semantics as CpuReduce: sums accumulate in double where the device has fp64; MAX/MIN propagate
  * NaN (the first NaN's position for ARG*); ties and ARG* pick the first occurrence.
  * Versions: v1 — reduce_wg: one work-group (WG items) per output, strided partials + tree combine;
+ *           v2 (2026) — reduce_wg split into reduce_wg_sum and reduce_wg_arg (no barrier under a branch);
  *           reduce_serial: one work-item per output for short reductions (< 64 elements).
  * Measured: matches the CPU on PoCL; GPU bandwidth not measured yet.
  */
@@ -61,9 +62,23 @@ __kernel void reduce_serial(__global const float *x, __global float *outf, __glo
     else outf[oi] = st.nan ? NAN : st.best;
 }
 
-__kernel void reduce_wg(__global const float *x, __global float *outf, __global int *outi,
-                        pl_layout K, pl_layout R, int op) {
+/* SUM: one work-group per output. The SUM and MAX/MIN/ARG* work-group kernels are separate so that
+   no barrier sits under a branch (PoCL 3.1 miscompiles that, see softmax.cl). */
+__kernel void reduce_wg_sum(__global const float *x, __global float *outf, pl_layout K, pl_layout R) {
     __local pl_acc ssum[WG];
+    int oi = get_group_id(0);
+    int t = get_local_id(0);
+    int base[1];
+    PL_OFFSETS(K, oi, 1, base);
+    pl_acc s = 0;
+    for (int p = t; p < R.n; p += WG) s += x[base[0] + pl_block_offset(R, p)];
+    s = pl_wg_sum(s, ssum);
+    if (t == 0) outf[oi] = (float) s;
+}
+
+/* MAX, MIN, ARGMAX, ARGMIN (op 1..4): one work-group per output. */
+__kernel void reduce_wg_arg(__global const float *x, __global float *outf, __global int *outi,
+                            pl_layout K, pl_layout R, int op) {
     __local float sbest[WG];
     __local int sat[WG];
     __local int snan[WG];
@@ -71,13 +86,6 @@ __kernel void reduce_wg(__global const float *x, __global float *outf, __global 
     int t = get_local_id(0);
     int base[1];
     PL_OFFSETS(K, oi, 1, base);
-    if (op == 0) {
-        pl_acc s = 0;
-        for (int p = t; p < R.n; p += WG) s += x[base[0] + pl_block_offset(R, p)];
-        s = pl_wg_sum(s, ssum);
-        if (t == 0) outf[oi] = (float) s;
-        return;
-    }
     int max = op == 1 || op == 3;
     pl_arg st = { max ? -INFINITY : INFINITY, -1, 0 };
     for (int p = t; p < R.n; p += WG) st = pl_arg_step(st, x[base[0] + pl_block_offset(R, p)], p, max);

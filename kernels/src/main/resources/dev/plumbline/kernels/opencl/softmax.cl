@@ -6,7 +6,9 @@
  * logits (N, V), targets (N) I32, loss/lse (N). Inputs contiguous at the given offsets; outputs
  * fresh (offset 0), lse read at offset 0 as the CPU does.
  * All -inf rows: max is taken as 0 (the row comes out NaN, as in PyTorch and the CPU).
- * Versions: v1. Measured: within 1e-6 relative of the CPU on PoCL.
+ * Versions: v1; v2 (2026) takes the row sum outside the log/plain branch (a barrier under a branch
+ * crashed PoCL 3.1) and recomputes exp in the plain arm instead of re-reading out.
+ * Measured: within 1e-6 relative of the CPU on PoCL.
  */
 
 __kernel void softmax_fwd(__global const float *x, int xo, __global float *out, int oo, int v, int logm) {
@@ -19,21 +21,19 @@ __kernel void softmax_fwd(__global const float *x, int xo, __global float *out, 
     for (int j = t; j < v; j += WG) mx = pl_fmax(mx, xr[j]);
     mx = pl_wg_max(mx, smax);
     if (mx == -INFINITY) mx = 0.0f;
+    /* One reduction, outside any branch: PoCL 3.1's default work-group compiler ("loopvec")
+       miscompiles barriers inside a branch even when its condition is uniform, and crashed the JVM
+       here (see kernels/src/test/pocl/). No kernel in this directory puts a barrier under a branch;
+       OpenClKernelSourceTest checks that. */
     pl_acc s = 0;
+    for (int j = t; j < v; j += WG) s += (pl_acc) exp(xr[j] - mx);
+    s = pl_wg_sum(s, ssum);
     if (logm) {
-        for (int j = t; j < v; j += WG) s += (pl_acc) exp(xr[j] - mx);
-        s = pl_wg_sum(s, ssum);
         float l = (float) ((pl_acc) mx + log(s));
         for (int j = t; j < v; j += WG) orow[j] = xr[j] - l;
     } else {
-        for (int j = t; j < v; j += WG) {
-            float e = exp(xr[j] - mx);
-            orow[j] = e;
-            s += e;
-        }
-        s = pl_wg_sum(s, ssum);
         float inv = (float) (1.0 / s);
-        for (int j = t; j < v; j += WG) orow[j] *= inv;
+        for (int j = t; j < v; j += WG) orow[j] = exp(xr[j] - mx) * inv;
     }
 }
 

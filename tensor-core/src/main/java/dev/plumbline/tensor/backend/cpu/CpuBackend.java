@@ -1,5 +1,6 @@
 package dev.plumbline.tensor.backend.cpu;
 
+import dev.plumbline.tensor.backend.BackendChecks;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Shape;
@@ -73,6 +74,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] downloadFloats(Tensor t) {
+        BackendChecks.download(Device.cpu(), t, DType.F32, DType.BF16);
         if (t.isContiguous()) {
             float[] src = f(t);
             return java.util.Arrays.copyOfRange(src, t.offset(), t.offset() + (int) t.numel());
@@ -84,6 +86,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public int[] downloadInts(Tensor t) {
+        BackendChecks.download(Device.cpu(), t, DType.I32);
         if (t.isContiguous()) {
             int[] src = i(t);
             return java.util.Arrays.copyOfRange(src, t.offset(), t.offset() + (int) t.numel());
@@ -97,6 +100,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor out, double value) {
+        BackendChecks.fill(Device.cpu(), out);
         StridedLoop l = new StridedLoop(out.shape(), out);
         if (out.dtype() == DType.I32) {
             int[] o = i(out);
@@ -119,6 +123,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor out) {
+        BackendChecks.copy(Device.cpu(), src, out);
         StridedLoop l = new StridedLoop(out.shape(), out, src);
         if (src.dtype() == DType.F32 && out.dtype() == DType.F32) {
             float[] o = f(out), s = f(src);
@@ -161,6 +166,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, float a, float b, Tensor out) {
+        BackendChecks.unary(Device.cpu(), op, x, out);
         float[] o = f(out), s = f(x);
         StridedLoop l = new StridedLoop(out.shape(), out, x);
         long cost = op == UnaryOp.AFFINE || op == UnaryOp.NEG ? 1 : 8;
@@ -169,6 +175,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.binary(Device.cpu(), op, x, y, out);
         StridedLoop l = new StridedLoop(out.shape(), out, x, y);
         if (out.dtype() == DType.I32) {
             int[] o = i(out), p = i(x), q = i(y);
@@ -182,6 +189,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        BackendChecks.where(Device.cpu(), cond, x, y, out);
         float[] o = f(out), c = f(cond), p = f(x), q = f(y);
         new StridedLoop(out.shape(), out, cond, x, y).forEachRow(1, (off, st, n) -> {
             for (int k = 0, po = off[0], pc = off[1], px = off[2], py = off[3]; k < n;
@@ -195,6 +203,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        BackendChecks.reduce(Device.cpu(), op, x, dims, out);
         CpuReduce.reduce(op, x, dims, out);
     }
 
@@ -202,6 +211,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
+        BackendChecks.matmul(Device.cpu(), a, b, out);
         int r = out.dim();
         int m = out.size(-2), n = out.size(-1), k = a.size(-1);
         int[] os = out.shape();
@@ -243,6 +253,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void indexSelect(Tensor table, Tensor idx, Tensor out) {
+        BackendChecks.indexSelect(Device.cpu(), table, idx, out);
         float[] t = f(table), o = f(out);
         int[] ids = i(idx);
         int io = idx.offset(), to = table.offset();
@@ -259,6 +270,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void indexAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.indexAdd(Device.cpu(), out, idx, src);
         float[] o = f(out), s = f(src);
         int[] ids = i(idx);
         int io = idx.offset(), so = src.offset();
@@ -279,6 +291,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gather(Tensor x, Tensor idx, Tensor out) {
+        BackendChecks.gather(Device.cpu(), x, idx, out);
         float[] xv = f(x), o = f(out);
         int[] ids = i(idx);
         int rows = x.size(0), v = x.size(1), k = idx.size(1);
@@ -293,6 +306,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void scatterAdd(Tensor out, Tensor idx, Tensor src) {
+        BackendChecks.scatterAdd(Device.cpu(), out, idx, src);
         float[] o = f(out), s = f(src);
         int[] ids = i(idx);
         int rows = out.size(0), v = out.size(1), k = idx.size(1);
@@ -309,6 +323,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void random(Tensor out, RandomKind kind, long seed, long offset, float a, float b) {
+        BackendChecks.random(Device.cpu(), out);
         float[] o = f(out);
         long n = out.numel();
         switch (kind) {
@@ -323,11 +338,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, boolean log, Tensor out) {
+        BackendChecks.softmax(Device.cpu(), x, log, out);
         CpuFused.softmax(f(x), x.offset(), f(out), out.offset(), rowsOf(x), x.size(-1), log);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, boolean log, Tensor gx) {
+        BackendChecks.softmaxBackward(Device.cpu(), y, gy, log, gx);
         CpuFused.softmaxBackward(f(y), y.offset(), f(gy), gy.offset(), f(gx), gx.offset(), rowsOf(y), y.size(-1), log);
     }
 
@@ -337,6 +354,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor lse) {
+        BackendChecks.crossEntropy(Device.cpu(), logits, targets, loss, lse);
         CpuFused.crossEntropy(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(loss), f(lse),
                 logits.size(0), logits.size(1));
     }
@@ -344,12 +362,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor lse, Tensor gLoss,
                                      Tensor gLogits) {
+        BackendChecks.crossEntropyBackward(Device.cpu(), logits, targets, lse, gLoss, gLogits);
         CpuFused.crossEntropyBackward(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(lse),
                 f(gLoss), gLoss.offset(), f(gLogits), logits.size(0), logits.size(1));
     }
 
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
+        BackendChecks.layerNorm(Device.cpu(), x, weight, bias, out, mean, rstd);
         CpuFused.layerNorm(f(x), x.offset(), weight == null ? null : f(weight), weight == null ? 0 : weight.offset(),
                 bias == null ? null : f(bias), bias == null ? 0 : bias.offset(), eps, f(out), f(mean), f(rstd),
                 x.size(0), x.size(1));
@@ -358,6 +378,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor gy, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gx,
                                   Tensor gWeight, Tensor gBias) {
+        BackendChecks.layerNormBackward(Device.cpu(), gy, x, weight, mean, rstd, gx, gWeight, gBias);
         CpuFused.layerNormBackward(f(gy), gy.offset(), f(x), x.offset(), weight == null ? null : f(weight),
                 weight == null ? 0 : weight.offset(), f(mean), f(rstd), f(gx),
                 gWeight == null ? null : f(gWeight), gBias == null ? null : f(gBias), x.size(0), x.size(1));
@@ -366,6 +387,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale, Tensor out,
                           Tensor lse) {
+        BackendChecks.attention(Device.cpu(), q, k, v, keyMask, out, lse);
         CpuFused.attention(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
                 keyMask == null ? null : f(keyMask), keyMask == null ? 0 : keyMask.offset(), causal, scale, f(out), f(lse),
                 q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
@@ -374,6 +396,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale,
                                   Tensor out, Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
+        BackendChecks.attentionBackward(Device.cpu(), q, k, v, keyMask, out, lse, gOut, gq, gk, gv);
         CpuFused.attentionBackward(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
                 keyMask == null ? null : f(keyMask), keyMask == null ? 0 : keyMask.offset(), causal, scale,
                 f(out), f(lse), f(gOut), gOut.offset(), f(gq), f(gk), f(gv),
@@ -383,6 +406,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr, float beta1,
                       float beta2, float eps, float[] weightDecay, float bc1, float bc2) {
+        BackendChecks.adamw(Device.cpu(), params, grads, m, v, weightDecay);
         for (int t = 0; t < params.size(); t++) {
             Tensor p = params.get(t);
             if (!p.isContiguous() || !grads.get(t).isContiguous()) {
