@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.opencl;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.ops.Fused;
@@ -15,6 +16,7 @@ import static dev.plumbline.kernels.opencl.OpenClTestDevice.randn;
  * OpenCL, compared with the same graph on the CPU: a small transformer-like block with embedding,
  * attention, layer norm, GELU MLP, cross-entropy and reductions.
  */
+@ExtendWith(OclgrindReport.class)
 class OpenClAutogradTest {
 
     private static Tensor leaf(float[] v, Device d, int... shape) {

@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.opencl;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.MemoryStats;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The caching allocator: reuse without driver calls, zeroed reuse, live bytes back to baseline. */
+@ExtendWith(OclgrindReport.class)
 class OpenClMemoryTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.opencl;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Tensor;
@@ -14,6 +15,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Philox4x32-10 on OpenCL: the known answer, and identical draws to the CPU for every kind. */
+@ExtendWith(OclgrindReport.class)
 class OpenClPhiloxTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.opencl;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Tensor;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Every Backend primitive on OpenCL against the CPU reference, on random shapes with odd sizes
  * (not multiples of the work-group size) and non-contiguous inputs (transposed, sliced, broadcast).
  */
+@ExtendWith(OclgrindReport.class)
 class OpenClPrimitivesTest {
     private Device dev;
     private Backend ocl;

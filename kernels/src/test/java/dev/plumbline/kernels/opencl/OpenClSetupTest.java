@@ -1,5 +1,6 @@
 package dev.plumbline.kernels.opencl;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Tensor;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Library discovery, the probe's report, and the build-log error path. */
+@ExtendWith(OclgrindReport.class)
 class OpenClSetupTest {
 
     @Test

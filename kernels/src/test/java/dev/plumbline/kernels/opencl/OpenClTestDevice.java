@@ -22,6 +22,11 @@ final class OpenClTestDevice {
                 .filter(x -> x.type() == Device.Type.OPENCL).findFirst().orElseThrow();
         if (!a.available()) {
             String why = "no OpenCL platform: " + a.reason();
+            if (OclgrindReport.active()) {
+                why = "Oclgrind's OpenCL runtime (" + System.getProperty(OpenClLibrary.LIBNAME_PROPERTY)
+                        + ") did not load: " + a.reason() + "; install it with apt-get install oclgrind, or point "
+                        + "-Doclgrind.lib at liboclgrind-rt.so";
+            }
             if ("1".equals(System.getenv("PLUMBLINE_REQUIRE_OPENCL"))) {
                 Assertions.fail(why + " (PLUMBLINE_REQUIRE_OPENCL=1 makes this a failure)");
             }
