@@ -1,6 +1,7 @@
 package dev.plumbline.tensor;
 
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -31,7 +32,7 @@ class CreationTest {
 
     @Test
     void randomFactoriesHaveTheRightDistribution() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("CreationTest.randomFactoriesHaveTheRightDistribution");
         int n = 20000;
         float[] u = Tensor.rand(new Generator(seed), n).toFloatArray();
         float[] z = Tensor.randn(new Generator(seed + 1), n).toFloatArray();

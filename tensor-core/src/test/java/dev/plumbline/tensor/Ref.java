@@ -1,6 +1,7 @@
 package dev.plumbline.tensor;
 
 import dev.plumbline.tensor.autograd.GradCheck;
+import dev.plumbline.testing.TestSeeds;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -14,24 +15,36 @@ import java.util.function.Function;
  * seeded random inputs whose seed appears in every failure message.
  *
  * <pre>{@code
- * Ref r = Ref.fresh();                         // seed from System.nanoTime()
+ * Ref r = Ref.fresh();                         // seed from the calling test's name (TestSeeds)
  * double[] a = r.normal(12);
  * Tensor t = Ref.tensor(a, 3, 4);
  * r.assertClose(t.exp().toFloatArray(), Ref.map(a, Math::exp), 1e-6, 1e-5, "exp");
  * }</pre>
  */
 final class Ref {
+    final String name;
     final long seed;
     final SplittableRandom rng;
 
-    private Ref(long seed) {
-        this.seed = seed;
+    private Ref(String name) {
+        this.name = name;
+        this.seed = TestSeeds.seed(name);
         this.rng = new SplittableRandom(seed);
     }
 
-    /** Fresh inputs every run; the seed is printed in failure messages. */
+    /**
+     * Inputs seeded from the calling method's name, {@code "ClassName.method"} (TestSeeds: the same
+     * every run unless {@code -Dplumbline.test.seed} says otherwise); the seed is in failure messages.
+     */
     static Ref fresh() {
-        return new Ref(System.nanoTime());
+        StackWalker.StackFrame caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.skip(1).findFirst()).orElseThrow();
+        return new Ref(caller.getDeclaringClass().getSimpleName() + "." + caller.getMethodName());
+    }
+
+    /** The seed, its name and how to replay it, for failure messages. */
+    String seedInfo() {
+        return TestSeeds.describe(name);
     }
 
     // ---- random inputs ----------------------------------------------------------------------------
@@ -374,13 +387,13 @@ final class Ref {
 
     /** |actual − expected| ≤ atol + rtol·|expected| elementwise; the message names the seed and index. */
     void assertClose(float[] actual, double[] expected, double atol, double rtol, String what) {
-        assertClose(seed, actual, expected, atol, rtol, what);
+        assertClose(seedInfo(), actual, expected, atol, rtol, what);
     }
 
-    static void assertClose(long seed, float[] actual, double[] expected, double atol, double rtol, String what) {
+    static void assertClose(String seedInfo, float[] actual, double[] expected, double atol, double rtol, String what) {
         if (actual.length != expected.length) {
-            throw new AssertionError(what + ": " + actual.length + " values, expected " + expected.length + " (seed "
-                    + seed + ")");
+            throw new AssertionError(what + ": " + actual.length + " values, expected " + expected.length + " ("
+                    + seedInfo + ")");
         }
         for (int i = 0; i < actual.length; i++) {
             double diff = Math.abs(actual[i] - expected[i]);
@@ -388,7 +401,7 @@ final class Ref {
             boolean sameInf = Double.isInfinite(expected[i]) && actual[i] == expected[i];
             if (!(diff <= atol + rtol * Math.abs(expected[i])) && !bothNaN && !sameInf) {
                 throw new AssertionError(String.format("%s: at flat index %d got %.7g, expected %.7g (|diff| %.3g > "
-                        + "atol %.1g + rtol %.1g·|ref|) (seed %d)", what, i, actual[i], expected[i], diff, atol, rtol, seed));
+                        + "atol %.1g + rtol %.1g·|ref|) (%s)", what, i, actual[i], expected[i], diff, atol, rtol, seedInfo));
             }
         }
     }
@@ -398,7 +411,7 @@ final class Ref {
         try {
             GradCheck.check(f, inputs);
         } catch (AssertionError e) {
-            throw new AssertionError(what + ": " + e.getMessage() + " (seed " + seed + ")", e);
+            throw new AssertionError(what + ": " + e.getMessage() + " (" + seedInfo() + ")", e);
         }
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,8 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fully masked attention rows.
  */
 class FusedKernelsTest {
-    private static final SplittableRandom SEEDS = new SplittableRandom();
-
     /** Both kernel sets; with -Dplumbline.simd=false they are the same one. */
     static List<FusedKernels> kernels() {
         List<FusedKernels> ks = new ArrayList<>();
@@ -76,7 +76,7 @@ class FusedKernelsTest {
                 assertEquals(want, got, 2 * Math.ulp(want), "exp(" + x + ")");
             }
         }
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.vectorExpMatchesMathExp");
         int worst = 0;
         for (int i = 0; i < 200_000; i++) {
             float x = (float) (rnd.nextDouble() * 176 - 87);
@@ -89,7 +89,7 @@ class FusedKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void softmaxAndLogSoftmax(FusedKernels k) {
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.softmaxAndLogSoftmax");
         for (int v : new int[] {1, 7, 8, 13, 1000, 1029}) {
             int rows = 5;
             float[] x = randn(rnd, rows * v + 3, 4);
@@ -156,7 +156,7 @@ class FusedKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void crossEntropyForwardBackward(FusedKernels k) {
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.crossEntropyForwardBackward");
         for (int v : new int[] {5, 64, 3001}) {
             int n = 6;
             float[] x = randn(rnd, n * v + 1, 5);
@@ -193,7 +193,7 @@ class FusedKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void layerNormForwardBackward(FusedKernels k) {
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.layerNormForwardBackward");
         for (int c : new int[] {1, 7, 16, 771}) {
             for (int affine = 0; affine < 2; affine++) {
                 int n = 70; // > 32 rows: the gw/gb float blocks are flushed more than once
@@ -251,7 +251,7 @@ class FusedKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void attentionForwardBackward(FusedKernels kern) {
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.attentionForwardBackward");
         int[][] shapes = {{2, 2, 5, 5, 8}, {1, 3, 4, 9, 13}, {2, 1, 17, 17, 64}, {1, 1, 3, 20, 3}};
         for (int[] sh : shapes) {
             int bsz = sh[0], h = sh[1], tq = sh[2], tk = sh[3], d = sh[4];
@@ -344,7 +344,7 @@ class FusedKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void sumIsDoubleAccurate(FusedKernels k) {
-        SplittableRandom rnd = SEEDS.split();
+        SplittableRandom rnd = TestSeeds.splittable("FusedKernelsTest.sumIsDoubleAccurate");
         for (int n : new int[] {0, 1, 9, 100_003}) {
             float[] x = randn(rnd, n + 1, 1);
             double ref = 0;
