@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CudaKernelsGpuTest {
     static Backend gpu;
     static final Backend CPU = CpuBackend.INSTANCE;
-    final Random rnd = new Random();
+    final Random rnd = dev.plumbline.testing.TestSeeds.random("CudaKernelsGpuTest");
 
     /** Per test (not @BeforeAll) so that each skipped test is reported with the reason. */
     @BeforeEach

@@ -37,9 +37,10 @@ final class OpenClTestDevice {
 
     /** A fresh seed, printed so a failure can be replayed. */
     static Random random(String test) {
-        long seed = System.nanoTime();
-        System.out.println(test + " seed " + seed);
-        return new Random(seed);
+        // seeded from the label (dev.plumbline.testing.TestSeeds, replay: -Dplumbline.test.seed=N)
+        String name = "OpenClTestDevice." + test;
+        System.out.println(test + " " + dev.plumbline.testing.TestSeeds.describe(name));
+        return dev.plumbline.testing.TestSeeds.random(name);
     }
 
     static void assertClose(String what, float[] ref, float[] got, double atol, double rtol) {
