@@ -3,6 +3,7 @@ package dev.plumbline.nn;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.NoGrad;
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** GPT: layout, counts, init, causality, cache, padding, dropout, HF mapping, scalar heads. */
 class GPTTest {
-    private final long seed = System.nanoTime();
+    private final long seed = TestSeeds.seed("GPTTest");
     private final Generator gen = new Generator(seed);
 
     private int[] randomIds(int n, int vocab) {

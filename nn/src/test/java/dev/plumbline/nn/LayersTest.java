@@ -4,6 +4,7 @@ import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.GradCheck;
 import dev.plumbline.tensor.autograd.NoGrad;
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -12,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Layers against float64 references and finite differences, on fresh random inputs. */
 class LayersTest {
-    private static final long SEED = System.nanoTime();
-    private final Generator gen = new Generator(SEED);
+    private final Generator gen = new Generator(TestSeeds.seed("LayersTest"));
 
     private Tensor randn(int... shape) {
         return Tensor.randn(gen, shape);

@@ -6,6 +6,7 @@ import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.GradCheck;
 import dev.plumbline.tensor.autograd.NoGrad;
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Sampling transform against hand-computed values; generation's cache, padding, EOS, seeds and log-probs. */
 class SamplerTest {
-    private final Generator gen = new Generator(System.nanoTime());
+    private final Generator gen = new Generator(TestSeeds.seed("SamplerTest"));
     private static final int PAD = 0;
 
     private static double[] logSoftmax(double... x) {

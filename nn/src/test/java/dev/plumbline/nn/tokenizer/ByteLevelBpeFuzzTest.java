@@ -5,6 +5,7 @@
  */
 package dev.plumbline.nn.tokenizer;
 
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -26,7 +27,7 @@ class ByteLevelBpeFuzzTest {
 
     @Test
     void mutatedBpeFilesFailOnlyWithTheDocumentedException() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("ByteLevelBpeFuzzTest.mutatedBpeFilesFailOnlyWithTheDocumentedException");
         System.out.println("ByteLevelBpeFuzzTest seed=" + seed);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);
@@ -85,7 +86,7 @@ class ByteLevelBpeFuzzTest {
 
     @Test
     void randomBytesFailOnlyWithTheDocumentedException() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("ByteLevelBpeFuzzTest.randomBytesFailOnlyWithTheDocumentedException");
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int t = 0; t < 2000; t++) {
@@ -108,7 +109,7 @@ class ByteLevelBpeFuzzTest {
 
     @Test
     void mutatedCharTokenizerFilesFailOnlyWithTheDocumentedException() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("ByteLevelBpeFuzzTest.mutatedCharTokenizerFilesFailOnlyWithTheDocumentedException");
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);
             String valid = "{\n  \"type\" : \"char\",\n  \"version\" : 1,\n  \"chars\" : [ \"a\", \"b\", \"😀\", \"\\n\" ],\n"

@@ -4,6 +4,7 @@
  */
 package dev.plumbline.nn.tokenizer;
 
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,7 @@ class ByteLevelBpeTrainTest {
             tokens += ids.length;
         }
         assertTrue(tokens * 2 < bytes, "a trained vocabulary should at least halve the length: " + tokens + " vs " + bytes);
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("ByteLevelBpeTrainTest.trainedTokenizerRoundTripsAndCompresses");
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int t = 0; t < 500; t++) {
             String s = ByteLevelBpeGpt2Test.randomText(rnd, 1 + rnd.nextInt(40));
@@ -144,7 +145,7 @@ class ByteLevelBpeTrainTest {
     /** Many tiny random corpora: whatever is trained must save, load back and round-trip. */
     @Test
     void randomTinyCorporaTrainSaveAndLoad(@TempDir Path dir) throws IOException {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("ByteLevelBpeTrainTest.randomTinyCorporaTrainSaveAndLoad");
         SplittableRandom rnd = new SplittableRandom(seed);
         String alphabet = "aab c\n'éд😀";
         for (int t = 0; t < 100; t++) {

@@ -3,6 +3,7 @@
  */
 package dev.plumbline.nn.tokenizer;
 
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +120,7 @@ class CharTokenizerTest {
 
     @Test
     void randomRoundTrip() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("CharTokenizerTest.randomRoundTrip");
         SplittableRandom rnd = new SplittableRandom(seed);
         List<String> corpus = List.of(ByteLevelBpeGpt2Test.randomText(rnd, 300), ByteLevelBpeGpt2Test.randomText(rnd, 300));
         CharTokenizer tok = CharTokenizer.fromCorpus(corpus, List.of("<eos>"));
