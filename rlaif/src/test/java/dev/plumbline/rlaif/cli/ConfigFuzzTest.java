@@ -4,6 +4,7 @@ package dev.plumbline.rlaif.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.plumbline.testing.TestSeeds;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ class ConfigFuzzTest {
 
     @Test
     void randomConfigsAreReportedNeverAStackTrace() {
-        long seed = Long.getLong("plumbline.fuzz.seed", System.nanoTime());
-        System.out.println("ConfigFuzzTest seed=" + seed + " (rerun with -Dplumbline.fuzz.seed=" + seed + ")");
+        long seed = TestSeeds.seed("ConfigFuzzTest.randomConfigsAreReportedNeverAStackTrace");
+        System.out.println("ConfigFuzzTest " + TestSeeds.describe("ConfigFuzzTest.randomConfigsAreReportedNeverAStackTrace"));
         int[] byCode = new int[3];
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.label.FakeChatServer;
+import dev.plumbline.testing.TestSeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LabelSecretTest {
-    private static final String KEY = "sk-cli-" + Long.toHexString(System.nanoTime()) + "-SECRET";
+    private static final String KEY = "sk-cli-" + Long.toHexString(TestSeeds.seed("LabelSecretTest.KEY")) + "-SECRET";
 
     @TempDir
     Path dir;

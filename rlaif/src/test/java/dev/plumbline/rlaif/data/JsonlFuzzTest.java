@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.plumbline.rlaif.label.Preference;
 import dev.plumbline.rlaif.label.RawJudgement;
+import dev.plumbline.testing.TestSeeds;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +37,8 @@ class JsonlFuzzTest {
 
     @Test
     void mutatedLinesFailOnlyWithFileAndLine() throws Exception {
-        long seed = Long.getLong("plumbline.fuzz.seed", System.nanoTime());
-        System.out.println("JsonlFuzzTest seed=" + seed + " (rerun with -Dplumbline.fuzz.seed=" + seed + ")");
+        long seed = TestSeeds.seed("JsonlFuzzTest.mutatedLinesFailOnlyWithFileAndLine");
+        System.out.println("JsonlFuzzTest " + TestSeeds.describe("JsonlFuzzTest.mutatedLinesFailOnlyWithFileAndLine"));
         int[] outcome = new int[2]; // parsed, rejected
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);

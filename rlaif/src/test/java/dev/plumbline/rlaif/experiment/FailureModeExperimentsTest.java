@@ -8,6 +8,7 @@ import dev.plumbline.rlaif.label.RuleJudge;
 import dev.plumbline.rlaif.pipeline.GoldImprovesTest;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,8 @@ class FailureModeExperimentsTest {
             many.addAll(pairs);     // each copy sits at other indices, so the judge draws fresh randomness for it
         }
         for (double p : new double[] {0.0, 0.2, 0.5}) {
-            RuleJudge judge = RuleJudge.builder().seed(System.nanoTime()).positionBias(p).misjudgeRate(0.1)
+            long seed = TestSeeds.seed("FailureModeExperimentsTest.positionBias_measuredFromBothOrdersRecoversTheInjectedBias/" + p);
+            RuleJudge judge = RuleJudge.builder().seed(seed).positionBias(p).misjudgeRate(0.1)
                     .sharpness(8).tieMargin(0.05).build();
             PositionBiasExperiment.Measurement m = PositionBiasExperiment.measure(judge, many);
             assertEquals(2 * many.size(), m.queries());

@@ -1,5 +1,6 @@
 package dev.plumbline.rlaif.experiment;
 
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -27,7 +28,7 @@ class GaoFitTest {
 
     @Test
     void noisyPointsStillGiveTheRightShape() {
-        Random rnd = new Random(System.nanoTime());
+        Random rnd = new Random(TestSeeds.seed("GaoFitTest.noisyPointsStillGiveTheRightShape"));
         double[] d = new double[200], r = new double[200];
         for (int i = 0; i < d.length; i++) {
             d[i] = 0.05 + 3.0 * i / d.length;

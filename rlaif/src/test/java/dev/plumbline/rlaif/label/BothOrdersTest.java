@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.plumbline.rlaif.task.Task;
 import dev.plumbline.rlaif.task.TaskSuite;
+import dev.plumbline.testing.TestSeeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class BothOrdersTest {
     private static final int N = 600;
-    private final long seed = System.nanoTime();
+    private final long seed = TestSeeds.seed("BothOrdersTest");
     private final TaskSuite suite = TaskSuite.builder().seed(seed).opinionRate(0.3).build();
 
     /** A mix of pairs: right vs padded, right vs wrong, equal, wrong vs right, in both positions. */

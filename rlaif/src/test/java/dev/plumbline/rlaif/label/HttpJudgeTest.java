@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.data.PreferenceRecord;
+import dev.plumbline.testing.TestSeeds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class HttpJudgeTest {
-    private static final String KEY = "sk-test-" + Long.toHexString(System.nanoTime()) + "-SECRET";
+    private static final String KEY = "sk-test-" + Long.toHexString(TestSeeds.seed("HttpJudgeTest.KEY")) + "-SECRET";
     private static final LabelPair PAIR = new LabelPair(0, "12+34=", "46", "47");
     private final List<String> logged = new ArrayList<>();
     private final Logger logger = Logger.getLogger(HttpJudge.class.getName());

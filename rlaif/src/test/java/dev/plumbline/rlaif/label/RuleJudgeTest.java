@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.plumbline.rlaif.task.Task;
 import dev.plumbline.rlaif.task.TaskSuite;
+import dev.plumbline.testing.TestSeeds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class RuleJudgeTest {
     private static final int N = 4000;
     private static final Constitution CORRECTNESS_ONLY = new Constitution("correct-only",
             List.of(new Principle("Be correct.", Term.CORRECTNESS, 1.0)));
-    private final long seed = System.nanoTime();
+    private final long seed = TestSeeds.seed("RuleJudgeTest");
     private final TaskSuite suite = TaskSuite.builder().seed(seed).opinionRate(0).build();
 
     /** Fraction of N pairs (answer, answer) on which the judge picks A. */

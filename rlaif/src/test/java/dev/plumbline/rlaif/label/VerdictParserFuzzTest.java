@@ -4,6 +4,7 @@ package dev.plumbline.rlaif.label;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.plumbline.testing.TestSeeds;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -20,8 +21,8 @@ class VerdictParserFuzzTest {
 
     @Test
     void generatedAnswersGiveTheLetterOrARefusalNeverAnException() {
-        long seed = Long.getLong("plumbline.fuzz.seed", System.nanoTime());
-        System.out.println("VerdictParserFuzzTest seed=" + seed + " (rerun with -Dplumbline.fuzz.seed=" + seed + ")");
+        long seed = TestSeeds.seed("VerdictParserFuzzTest.generatedAnswersGiveTheLetterOrARefusalNeverAnException");
+        System.out.println("VerdictParserFuzzTest " + TestSeeds.describe("VerdictParserFuzzTest.generatedAnswersGiveTheLetterOrARefusalNeverAnException"));
         int[] counts = new int[3]; // grammatical, random labeled, random refused
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             SplittableRandom rnd = new SplittableRandom(seed);

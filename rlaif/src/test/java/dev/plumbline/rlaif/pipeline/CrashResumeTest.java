@@ -1,5 +1,6 @@
 package dev.plumbline.rlaif.pipeline;
 
+import dev.plumbline.testing.TestSeeds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class CrashResumeTest {
         Path cfgFile = dir.resolve("pipeline.json");
         Files.writeString(cfgFile, config().toJson());
         Path run = dir.resolve("crashed");
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("CrashResumeTest.killedRunsResumeToTheSameResult");
         Random rnd = new Random(seed);
         int kills = 0;
         for (int attempt = 0; attempt < 12; attempt++) {

@@ -3,6 +3,7 @@ package dev.plumbline.rlaif.ppo;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.GradCheck;
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -45,7 +46,7 @@ class PpoLossesTest {
 
     @Test
     void whitenedAdvantagesHaveZeroMeanUnitVarianceOverMask() {
-        Tensor x = Tensor.randn(new Generator(System.nanoTime()), 4, 7).mul(3f).add(2f);
+        Tensor x = Tensor.randn(new Generator(TestSeeds.seed("PpoLossesTest.whitenedAdvantagesHaveZeroMeanUnitVarianceOverMask")), 4, 7).mul(3f).add(2f);
         Tensor mask = Tensor.ones(4, 7);
         float[] w = PpoLosses.whiten(x, mask, true).toFloatArray();
         double s = 0, s2 = 0;
@@ -90,7 +91,7 @@ class PpoLossesTest {
 
     @Test
     void policyLossGradientMatchesFiniteDifferences() {
-        Generator gen = new Generator(System.nanoTime());
+        Generator gen = new Generator(TestSeeds.seed("PpoLossesTest.policyLossGradientMatchesFiniteDifferences"));
         Tensor logp = Tensor.randn(gen, 2, 3).mul(0.1f).requiresGrad(true);
         Tensor old = Tensor.randn(gen, 2, 3).mul(0.1f);
         Tensor adv = Tensor.randn(gen, 2, 3);

@@ -3,6 +3,7 @@ package dev.plumbline.rlaif.reward;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.autograd.GradCheck;
 import dev.plumbline.tensor.random.Generator;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -31,7 +32,7 @@ class BradleyTerryTest {
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        Generator gen = new Generator(System.nanoTime());
+        Generator gen = new Generator(TestSeeds.seed("BradleyTerryTest.gradientMatchesFiniteDifferences"));
         Tensor c = Tensor.randn(gen, 5).requiresGrad(true);
         Tensor r = Tensor.randn(gen, 5).requiresGrad(true);
         GradCheck.check(in -> BradleyTerry.loss(in[0], in[1], 0.3f), 1e-3, 1e-4, 1e-2, c, r);

@@ -3,6 +3,7 @@ package dev.plumbline.rlaif.task;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.plumbline.testing.TestSeeds;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ class TaskSuiteTest {
 
     @Test
     void sameSeedSameTasksDifferentSeedDifferentTasks() {
-        long seed = System.nanoTime();
+        long seed = TestSeeds.seed("TaskSuiteTest.sameSeedSameTasksDifferentSeedDifferentTasks");
         List<Task> a = TaskSuite.builder().seed(seed).build().tasks(0, 200);
         List<Task> b = TaskSuite.builder().seed(seed).build().tasks(0, 200);
         List<Task> c = TaskSuite.builder().seed(seed + 1).build().tasks(0, 200);
@@ -38,7 +39,7 @@ class TaskSuiteTest {
 
     @Test
     void promptsAreShortInAlphabetAndParseBack() {
-        TaskSuite s = TaskSuite.builder().seed(System.nanoTime()).build();
+        TaskSuite s = TaskSuite.builder().seed(TestSeeds.seed("TaskSuiteTest.promptsAreShortInAlphabetAndParseBack")).build();
         for (Task t : s.tasks(0, 3000)) {
             assertTrue(t.prompt().length() <= TaskSuite.MAX_PROMPT_LENGTH, "prompt too long: " + t.prompt());
             assertTrue(t.answer().length() <= TaskSuite.MAX_ANSWER_LENGTH, "answer too long: " + t.answer());
