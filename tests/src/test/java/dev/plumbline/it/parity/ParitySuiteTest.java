@@ -4,6 +4,7 @@ import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Scope;
 import dev.plumbline.tensor.Tensor;
 import dev.plumbline.tensor.backend.Backends;
+import dev.plumbline.testing.TestSeeds;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
@@ -24,8 +25,9 @@ import java.util.SplittableRandom;
  *       central differences of Σ w·f(x) (w fixed random weights).</li>
  *   <li>On a GPU device D, the same inputs are run on D and compared with the CPU result.</li>
  * </ul>
- * Tolerances are per case: |got − ref| ≤ atol + rtol·|ref|. Inputs are fresh each run; the seed
- * is in every failure message (set {@code -Dplumbline.parity.seed=N} to replay one).
+ * Tolerances are per case: |got − ref| ≤ atol + rtol·|ref|. Each case's inputs are seeded from its
+ * name ({@code TestSeeds}: the same every run; {@code -Dplumbline.test.seed=random} draws fresh ones);
+ * the seed and the flag that replays it are in every failure message.
  *
  * <pre>
  * mvn -B -q -o -pl tests -am test -Dtest='dev.plumbline.it.parity.*Test' -Dsurefire.failIfNoSpecifiedTests=false
@@ -34,8 +36,6 @@ import java.util.SplittableRandom;
  * </pre>
  */
 class ParitySuiteTest {
-    static final long SEED = Long.getLong("plumbline.parity.seed", System.nanoTime());
-
     @TestFactory
     List<DynamicNode> parity() {
         List<DynamicNode> out = new ArrayList<>();
@@ -51,8 +51,7 @@ class ParitySuiteTest {
             List<DynamicTest> tests = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 ParityCase c = cases.get(i);
-                long seed = SEED + 1000003L * i;
-                tests.add(DynamicTest.dynamicTest(c.name(), () -> run(t.device(), c, seed)));
+                tests.add(DynamicTest.dynamicTest(c.name(), () -> run(t.device(), c, "ParitySuiteTest." + c.name())));
             }
             out.add(DynamicContainer.dynamicContainer(t.name(), tests));
         }
@@ -87,8 +86,8 @@ class ParitySuiteTest {
         }
     }
 
-    static void run(Device device, ParityCase c, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+    static void run(Device device, ParityCase c, String seedName) {
+        SplittableRandom rng = TestSeeds.splittable(seedName);
         double[][] inputs = new double[c.inputs().size()][];
         for (int k = 0; k < inputs.length; k++) {
             inputs[k] = c.inputs().get(k).draw(rng);
@@ -96,7 +95,7 @@ class ParitySuiteTest {
         double[] ref = c.reference().apply(inputs);
         double[] w = ParityCase.Input.normal(ref.length).draw(rng);
         Result got = compute(device, c, inputs, w);
-        String at = c.name() + " on " + device + " (seed " + seed + ")";
+        String at = c.name() + " on " + device + " (" + TestSeeds.describe(seedName) + ")";
         ParityCase.Tolerance tol = c.tolerance();
         if (device.isCpu()) {
             compare(got.value(), ref, tol.atol(), tol.rtol(), "forward vs float64: " + at);
