@@ -46,14 +46,20 @@ public final class TestSeeds {
 
     static {
         if (RUN.mode() == Mode.RANDOM) {
-            System.out.println("[" + PROPERTY + "] drew random run seed " + RUN.value()
-                    + "; replay with -D" + PROPERTY + "=" + RUN.value());
+            System.out.println("[" + PROPERTY + "] drew random run seed " + RUN.value() + " (in " + workingDirectory()
+                    + "); replay with -D" + PROPERTY + "=" + RUN.value());
         } else if (RUN.mode() == Mode.GIVEN) {
             System.out.println("[" + PROPERTY + "] replaying run seed " + RUN.value());
         }
     }
 
     private TestSeeds() {}
+
+    /** The last element of the working directory: the module under surefire. */
+    private static String workingDirectory() {
+        java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath().getFileName();
+        return p == null ? "/" : p.toString();
+    }
 
     /** How the run seed was chosen. */
     public enum Mode {
