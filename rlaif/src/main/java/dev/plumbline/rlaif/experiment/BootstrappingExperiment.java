@@ -40,7 +40,7 @@ public final class BootstrappingExperiment {
 
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         List<Double> ns = o.valuesOr(DEFAULT_GOLD_PAIRS);
         int pairs = sweep.baseConfig().sampling.pairs;
         for (double n : ns) {

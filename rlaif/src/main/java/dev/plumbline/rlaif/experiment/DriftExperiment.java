@@ -51,7 +51,7 @@ public final class DriftExperiment {
 
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         RlaifConfig baseCfg = sweep.baseConfig();
         if (!"rule".equals(baseCfg.labeler.kind)) {
             throw new IllegalArgumentException("drift: the experiment changes rule-judge weights; the run's labeler is "

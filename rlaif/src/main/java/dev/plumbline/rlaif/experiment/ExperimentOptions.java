@@ -17,8 +17,13 @@ import java.util.List;
  *                 the experiment's own defaults
  * @param klCoef   the fixed KL coefficient of every arm's PPO, or null for {@link #DEFAULT_KL_COEF}
  * @param evalPrompts held-out prompts each arm is evaluated on (at least the base run's)
+ * @param seed     the replicate's master seed, or null for the base run's: with a seed every arm
+ *                 draws its labeler, pθ, PPO and evaluation randomness (and task prompts) from it
+ *                 while reusing the base run's SFT policy and pairs, and the sweep goes to
+ *                 {@code experiments/NAME/seed-SEED/}, so replicates of one experiment sit side by
+ *                 side and arms of the same replicate are paired
  */
-public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts) {
+public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts, Long seed) {
 
     /**
      * The KL coefficient the labeler experiments use unless told otherwise. Weaker than the demo's
@@ -48,29 +53,44 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
         values = List.copyOf(values);
     }
 
+    /** Options without a replicate seed (the arms use the base run's). */
+    public ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts) {
+        this(ppoSteps, values, klCoef, evalPrompts, null);
+    }
+
     /** The base run's PPO length, each experiment's default values, {@link #DEFAULT_KL_COEF}. */
     public static ExperimentOptions defaults() {
-        return new ExperimentOptions(0, List.of(), null, EVAL_PROMPTS);
+        return new ExperimentOptions(0, List.of(), null, EVAL_PROMPTS, null);
     }
 
     /** With another PPO length. */
     public ExperimentOptions withPpoSteps(int steps) {
-        return new ExperimentOptions(steps, values, klCoef, evalPrompts);
+        return new ExperimentOptions(steps, values, klCoef, evalPrompts, seed);
     }
 
     /** With other sweep values. */
     public ExperimentOptions withValues(List<Double> v) {
-        return new ExperimentOptions(ppoSteps, v, klCoef, evalPrompts);
+        return new ExperimentOptions(ppoSteps, v, klCoef, evalPrompts, seed);
     }
 
     /** With another fixed KL coefficient. */
     public ExperimentOptions withKlCoef(double beta) {
-        return new ExperimentOptions(ppoSteps, values, beta, evalPrompts);
+        return new ExperimentOptions(ppoSteps, values, beta, evalPrompts, seed);
     }
 
     /** With another number of evaluation prompts (tests use fewer). */
     public ExperimentOptions withEvalPrompts(int n) {
-        return new ExperimentOptions(ppoSteps, values, klCoef, n);
+        return new ExperimentOptions(ppoSteps, values, klCoef, n, seed);
+    }
+
+    /** As replicate {@code s}: the arms' master seed and the sweep's directory (see {@link #seed}). */
+    public ExperimentOptions withSeed(long s) {
+        return new ExperimentOptions(ppoSteps, values, klCoef, evalPrompts, s);
+    }
+
+    /** The sweep's directory name under {@code experiments/}: {@code NAME}, or {@code NAME/seed-SEED} for a replicate. */
+    public String sweepName(String experiment) {
+        return seed == null ? experiment : experiment + "/seed-" + seed;
     }
 
     /** The KL coefficient the arms use. */
@@ -92,10 +112,16 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
                 base.ppo.batchSize, kl(), base.ppo.klCoef);
     }
 
-    /** Applies the PPO length (no change when 0) and the fixed KL coefficient to an arm's config. */
+    /**
+     * Applies the PPO length (no change when 0), the fixed KL coefficient, the evaluation prompts and
+     * the replicate seed (when given) to an arm's config.
+     */
     public void applyTo(RlaifConfig c) {
         if (ppoSteps > 0) {
             c.ppo.steps = ppoSteps;
+        }
+        if (seed != null) {
+            c.seed = seed;
         }
         c.ppo.klCoef = kl();
         c.ppo.adaptiveKl = false;

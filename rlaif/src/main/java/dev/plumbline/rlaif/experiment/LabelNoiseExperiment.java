@@ -56,7 +56,7 @@ public final class LabelNoiseExperiment {
 
     /** Runs (or resumes) the sweep and writes its table and report. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         List<Double> eps = o.valuesOr(DEFAULT_EPSILONS);
         for (double e : eps) {
             if (!(e >= 0 && e <= 0.5)) {

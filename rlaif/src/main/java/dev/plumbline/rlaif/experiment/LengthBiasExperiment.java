@@ -50,7 +50,7 @@ public final class LengthBiasExperiment {
 
     /** Runs (or resumes) the experiment; {@code values}, when given, holds the one bias L. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         double bias = o.valuesOr(List.of(DEFAULT_BIAS)).get(0);
         ArmResult unbiased = sweep.run(Arm.of("unbiased", "labeler without length bias", RlaifPipeline.LABEL, c -> {
             c.labeler.lengthBias = 0;

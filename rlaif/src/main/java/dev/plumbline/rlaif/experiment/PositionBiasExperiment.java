@@ -94,7 +94,7 @@ public final class PositionBiasExperiment {
 
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         List<Double> ps = o.valuesOr(DEFAULT_BIASES);
         for (double p : ps) {
             if (!(p >= 0 && p <= 1)) {

@@ -49,7 +49,7 @@ public final class SycophancyExperiment {
 
     /** Runs (or resumes) the experiment; {@code values}, when given, holds the one weight S. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
-        Sweep sweep = Sweep.over(baseRun, NAME, log, RlaifPipeline.SFT);
+        Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT);
         double s = o.valuesOr(List.of(DEFAULT_SYCOPHANCY)).get(0);
         // fresh pairs on prompts that state an opinion more often, so the bias has pairs to act on
         ArmResult honest = sweep.run(Arm.of("honest", "labeler without sycophancy; opinion rate " + OPINION_RATE,

@@ -110,4 +110,38 @@ class SweepTest {
         assertEquals(base, same.dir());
         assertFalse(Files.exists(base.resolve("experiments/x/same")));
     }
+
+    @Test
+    void aReplicateSeedGoesToEveryArmAndASweepDirectoryOfItsOwn(@TempDir Path dir) throws Exception {
+        Path base = fabricate(dir.resolve("base"));
+        ExperimentOptions o = ExperimentOptions.defaults().withValues(List.of(0.1)).withSeed(77);
+        assertEquals("noise/seed-77", o.sweepName("noise"));
+        assertEquals("noise", ExperimentOptions.defaults().sweepName("noise"));
+        assertEquals(77L, o.withPpoSteps(3).withKlCoef(0.1).withEvalPrompts(5).withValues(List.of()).seed(),
+                "every with* keeps the seed");
+        RlaifConfig c = new RlaifConfig();
+        ExperimentOptions.defaults().applyTo(c);
+        assertEquals(1, c.seed, "without a replicate seed the arm keeps the base run's");
+        o.applyTo(c);
+        assertEquals(77, c.seed);
+
+        // two replicates of one arm: separate directories, the same pairs, different labeler draws
+        List<List<PreferenceRecord>> labels = new ArrayList<>();
+        for (long seed : new long[] {77, 78}) {
+            ExperimentOptions r = o.withSeed(seed);
+            ArmResult a = Sweep.over(base, r.sweepName("noise"), QUIET).run(Arm.of("eps-0.5", "", RlaifPipeline.LABEL, cfg -> {
+                cfg.labeler.noise = 0.5;
+                r.applyTo(cfg);
+            }).through(RlaifPipeline.LABEL));
+            assertEquals(base.resolve("experiments/noise/seed-" + seed + "/eps-0.5"), a.dir());
+            assertEquals(seed, a.config("seed").asLong());
+            labels.add(Jsonl.read(a.dir().resolve("preferences.jsonl"), PreferenceRecord.class));
+        }
+        assertEquals(labels.get(0).size(), labels.get(1).size());
+        long differ = 0;
+        for (int i = 0; i < labels.get(0).size(); i++) {
+            differ += labels.get(0).get(i).label() == labels.get(1).get(i).label() ? 0 : 1;
+        }
+        assertTrue(differ > 20, "at ε = 0.5 the two replicates' labels are independent coin flips: " + differ + " of 200 differ");
+    }
 }

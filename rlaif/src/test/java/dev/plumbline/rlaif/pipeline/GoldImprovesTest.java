@@ -5,6 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plumbline.rlaif.cli.Main;
+import dev.plumbline.rlaif.experiment.Arm;
+import dev.plumbline.rlaif.experiment.ArmResult;
+import dev.plumbline.rlaif.experiment.Replicates;
+import dev.plumbline.rlaif.experiment.Sweep;
+import dev.plumbline.testing.TestSeeds;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,12 +23,14 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A reduced demo (about ten seconds) in which RLAIF must measurably raise the gold reward: the SFT
+ * A reduced demo (seconds per stage) in which RLAIF must measurably raise the gold reward: the SFT
  * demonstrations pad most answers ("ABC ok thanks"), the rule judge's constitution says "nothing but
  * the answer", pθ learns that from the AI labels, and PPO against pθ must beat the SFT policy on
- * held-out prompts by the gold scorer, which no stage of the loop ever saw.
+ * held-out prompts by the gold scorer, which no stage of the loop ever saw; asserted over several
+ * seeds with a 95% interval, never from one run's sign.
  */
 public class GoldImprovesTest {
+    static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
     /** The reduced demo: seconds per stage, and PPO still measurably improves gold. */
     public static RlaifConfig reducedDemo() {
@@ -49,45 +56,88 @@ public class GoldImprovesTest {
         return c;
     }
 
+    /** Replicates of the demo from its label stage on (2.5 s each); see {@link #ppoAgainstTheLearnedRewardRaisesGoldOverSft}. */
+    static final int SEEDS = 6;
+    /** Every interval below is the lower end of a two-sided 95% t interval over the replicates. */
+    static final double ALPHA = 0.025;
+
+    /**
+     * The demo end to end once (report included), then {@value #SEEDS} replicates that keep its SFT
+     * policy and pairs and draw labels, pθ, PPO and the evaluation prompts from seeds derived from
+     * this test's name; the claims are paired SFT-vs-PPO differences per seed with their interval.
+     * Measured over 36 replicates on 3 SFT bases (AVX-512 and with -XX:UseAVX=0 alike; per seed):
+     * gold gain +0.178 (sd 0.026), win rate 0.762 (sd 0.022), proxy gain +0.73 (sd 0.21).
+     * Against the bars below (0.04, 0.6, 0) that is λ = 5.3, 7.4 and 3.5 standard deviations per
+     * seed; with 6 seeds the probability that the 95% lower bound misses its bar although the
+     * effect is as measured (noncentral t) is below 1e-5 for each, so a false failure is far rarer
+     * than 1 in 1000 runs. A loop that does not learn (gain 0, win rate 0.5) fails all three.
+     */
     @Test
     @SuppressWarnings("unchecked")
     void ppoAgainstTheLearnedRewardRaisesGoldOverSft(@TempDir Path dir) throws Exception {
-        Map<String, Object> s = RlaifPipeline.open(dir, reducedDemo(), new PrintStream(new ByteArrayOutputStream())).runAll();
+        ReducedDemoBase.copyTo(dir);
+        Map<String, Object> s = RlaifPipeline.open(dir, reducedDemo(), QUIET).runAll();
         Map<String, Object> sft = (Map<String, Object>) s.get("sft"), ppo = (Map<String, Object>) s.get("ppo");
-        double goldSft = ((Number) sft.get("gold_score")).doubleValue();
-        double goldPpo = ((Number) ppo.get("gold_score")).doubleValue();
-        double win = ((Number) s.get("ppo_win_rate_vs_sft")).doubleValue();
-        String got = "gold SFT " + goldSft + " → PPO " + goldPpo + ", win rate " + win + ", length "
-                + sft.get("mean_length") + " → " + ppo.get("mean_length");
-        System.out.println("GoldImprovesTest: " + got);
-        // measured over seeds 1–3: +0.09 to +0.18 gold, win rate 0.72–0.78; the bars leave room for
-        // other CPUs' float rounding while a loop that does not learn (win rate ≈ 0.5) fails
-        assertTrue(goldPpo > goldSft + 0.04, "PPO must raise the gold score: " + got);
-        assertTrue(win > 0.6, "PPO must win against SFT on most held-out prompts: " + got);
-        assertTrue(((Number) ppo.get("proxy_score")).doubleValue() > ((Number) sft.get("proxy_score")).doubleValue(),
-                "and the proxy reward it optimised rose too: " + s);
+        System.out.println("GoldImprovesTest, the demo's own seed: gold SFT " + sft.get("gold_score") + " → PPO "
+                + ppo.get("gold_score") + ", win rate " + s.get("ppo_win_rate_vs_sft"));
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg"));
 
-        // the over-optimisation experiment reuses this run's SFT policy and pθ (CLI path)
+        String name = "GoldImprovesTest.ppoAgainstTheLearnedRewardRaisesGoldOverSft";
+        TestSeeds.seed(name);       // recorded for the failure report
+        long[] seeds = Replicates.seeds(name + "/run-" + TestSeeds.runSeed(), SEEDS);
+        Sweep sweep = Sweep.over(dir, "replicates", QUIET, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
+        double[] goldSft = new double[SEEDS], goldPpo = new double[SEEDS], win = new double[SEEDS],
+                proxySft = new double[SEEDS], proxyPpo = new double[SEEDS];
+        for (int i = 0; i < SEEDS; i++) {
+            long seed = seeds[i];
+            ArmResult r = sweep.run(Arm.of("seed-" + seed, "the demo from its label stage with seed " + seed,
+                    RlaifPipeline.LABEL, c -> c.seed = seed));
+            goldSft[i] = r.eval("sft", "gold_score");
+            goldPpo[i] = r.eval("ppo", "gold_score");
+            win[i] = r.eval(null, "ppo_win_rate_vs_sft");
+            proxySft[i] = r.eval("sft", "proxy_score");
+            proxyPpo[i] = r.eval("ppo", "proxy_score");
+        }
+        Replicates gain = Replicates.paired("gold PPO − SFT", seeds, goldPpo, goldSft);
+        Replicates wins = Replicates.of("PPO win rate vs SFT", seeds, win);
+        Replicates proxy = Replicates.paired("proxy PPO − SFT", seeds, proxyPpo, proxySft);
+        System.out.println("GoldImprovesTest: " + gain + "\n  " + wins + "\n  " + proxy);
+        assertTrue(gain.lowerBound(ALPHA) > 0.04, "PPO must raise the gold score: " + gain);
+        assertTrue(wins.lowerBound(ALPHA) > 0.6, "PPO must win against SFT on most held-out prompts: " + wins);
+        assertTrue(proxy.lowerBound(ALPHA) > 0, "and the proxy reward it optimised rose too: " + proxy);
+    }
+
+    /**
+     * The over-optimisation experiment over the demo's SFT policy and pθ through the CLI: arms,
+     * files and fit. Only the plumbing: the failure mode itself (gold rises, peaks and falls while
+     * the proxy climbs) is a claim about trajectories that needs many seeds of 30+ steps each, and
+     * lives in the lab. Measured over 36 weak-KL replicates of 30 steps at KL 0.001: gold, steps
+     * 6–15 minus the last 5 steps, +0.067 (sd 0.029), i.e. 2.3 sd per seed, which would take 10
+     * replicates (60 s) for a 1-in-1000 test; and seed 1's "gold peak > start + 0.1", asserted
+     * here before, held in only 2 of 25 other seeds.
+     */
+    @Test
+    void overOptimisationExperimentRunsItsArmsFromTheCli(@TempDir Path dir) throws Exception {
+        ReducedDemoBase.copyTo(dir);
+        RlaifPipeline p = RlaifPipeline.open(dir, reducedDemo(), QUIET);
+        p.label();
         StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString(), "--steps", "30",
+        int code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", dir.toString(), "--steps", "8",
                 "--kl-coef", "0.001"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(0, code, err.toString());
         Path exp = dir.resolve("experiments/overoptimization");
         JsonNode r = RlaifConfig.MAPPER.readTree(exp.resolve("result.json").toFile());
-        assertEquals(30, r.path("steps").asInt());
         System.out.println("GoldImprovesTest over-optimisation: " + r);
-        // the failure mode itself: proxy keeps rising while gold (5-step averages) rises, peaks and falls back
-        // (measured, seed 1: gold -0.07 → peak 0.18 at step 11 → 0.03; proxy -0.12 → 1.00)
-        double g0 = r.path("gold_first_5").asDouble(), gPeak = r.path("gold_peak_5_step_avg").asDouble();
-        double gLast = r.path("gold_last_5").asDouble();
-        assertTrue(gPeak > g0 + 0.1, "gold first rises: " + r);
-        assertTrue(gLast < gPeak - 0.08, "then falls back from its peak: " + r);
-        assertTrue(r.path("proxy_last_5").asDouble() > r.path("proxy_first_5").asDouble() + 0.5, "while proxy rises: " + r);
-        assertTrue(r.path("gold_peak_step").asInt() < 25, "the peak comes before the end: " + r);
+        assertEquals(8, r.path("steps").asInt());
         assertEquals(0.001, r.path("kl_coef").asDouble(), 1e-12);
-        assertTrue(Double.isFinite(r.path("fit_alpha").asDouble()) && Double.isFinite(r.path("fit_beta").asDouble()), r.toString());
+        for (String k : List.of("gold_first_5", "gold_peak_5_step_avg", "gold_last_5", "proxy_first_5", "proxy_last_5")) {
+            assertTrue(Double.isFinite(r.path(k).asDouble()), k + " " + r);
+        }
+        int peak = r.path("gold_peak_step").asInt();
+        assertTrue(peak >= 1 && peak <= 8, r.toString());
+        assertTrue(r.has("fit_alpha") && r.has("fit_beta"), r.toString());
         for (String arm : List.of("weak-kl", "adaptive-kl", "uncertainty-penalty")) {
-            assertEquals(30, Files.readAllLines(exp.resolve(arm).resolve("metrics.jsonl")).size(), arm);
+            assertEquals(8, Files.readAllLines(exp.resolve(arm).resolve("metrics.jsonl")).size(), arm);
             assertFalse(Files.exists(exp.resolve(arm).resolve("stages/eval.json")), "only PPO ran in " + arm);
         }
         assertEquals(3, RlaifConfig.MAPPER.readTree(exp.resolve("weak-kl/stages/train-rm.json").toFile()).path("members").asInt());
