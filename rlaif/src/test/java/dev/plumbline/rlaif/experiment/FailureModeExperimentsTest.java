@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.*;
  *
  * <p>Every claim about a direction is statistical: the experiment runs as several replicates
  * ({@link ExperimentOptions#withSeed}: the same SFT policy and pairs, the labeler, pθ, PPO and
- * evaluation drawn from another seed), the seeds derive from the test's name
+ * evaluation drawn from another seed), the seeds derive from the test's name and the run seed
  * ({@link Replicates#seeds}), and the test asserts that the lower end of the two-sided 95% t
  * interval of the per-seed (paired where the arms share a seed) effect clears its bar. Each bar
  * and replicate count is sized from the effect measured beforehand over 31–36 replicates on three
