@@ -33,7 +33,7 @@ public final class StudentT {
         return t > 0 ? 1 - tail : tail;
     }
 
-    /** The p-quantile: the t with P(T ≤ t) = p, for 0 < p < 1 and df > 0. */
+    /** The p-quantile: the t with P(T ≤ t) = p, for 0 &lt; p &lt; 1 and df &gt; 0. */
     public static double quantile(double p, double df) {
         if (!(p > 0 && p < 1)) {
             throw new IllegalArgumentException("p must lie in (0, 1), got " + p);
