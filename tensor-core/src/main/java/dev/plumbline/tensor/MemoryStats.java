@@ -1,5 +1,7 @@
 package dev.plumbline.tensor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +12,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * long before = MemoryStats.liveBytes(Device.cpu());
  * try (Scope s = Scope.open()) { ... }
  * assert MemoryStats.liveBytes(Device.cpu()) == before;
+ * }</pre>
+ *
+ * The per-device counts are process-wide: garbage that other code left to the {@code Cleaner}
+ * backstop lowers them whenever the collector runs. To measure only what one piece of code holds,
+ * open a {@link Tracker} around it:
+ *
+ * <pre>{@code
+ * try (MemoryStats.Tracker mem = MemoryStats.track()) {
+ *     trainer.fit(2);
+ *     long before = mem.settledLiveBytes(Device.cpu());
+ *     trainer.fit(8);
+ *     assert mem.settledLiveBytes(Device.cpu()) == before;   // nothing else can change these
+ * }
  * }</pre>
  */
 public final class MemoryStats {
@@ -27,17 +42,98 @@ public final class MemoryStats {
         return BY_DEVICE.computeIfAbsent(d, k -> new Counters());
     }
 
-    /** Records an allocation (called by storage implementations). */
-    public static void allocated(Device d, long bytes) {
+    private static final ThreadLocal<List<Tracker>> OPEN = ThreadLocal.withInitial(ArrayList::new);
+
+    /**
+     * Records an allocation (called by storage implementations) and returns the {@link Tracker}s
+     * open on this thread, which count it too; pass them to {@link #released(Device, long, Object)}.
+     *
+     * @return an opaque token, null when no tracker is open
+     */
+    public static Object allocated(Device d, long bytes) {
         Counters c = of(d);
         long live = c.live.addAndGet(bytes);
         c.allocations.incrementAndGet();
         c.peak.accumulateAndGet(live, Math::max);
+        List<Tracker> open = OPEN.get();
+        if (open.isEmpty()) {
+            return null;
+        }
+        Tracker[] trackers = open.toArray(new Tracker[0]);
+        for (Tracker t : trackers) {
+            t.live(d).addAndGet(bytes);
+        }
+        return trackers;
     }
 
-    /** Records a release (called by storage implementations). */
+    /** Records a release of storage whose allocation no tracker counted. */
     public static void released(Device d, long bytes) {
+        released(d, bytes, null);
+    }
+
+    /**
+     * Records a release (called by storage implementations, on any thread).
+     *
+     * @param token what {@link #allocated} returned for this storage
+     */
+    public static void released(Device d, long bytes, Object token) {
         of(d).live.addAndGet(-bytes);
+        if (token instanceof Tracker[] trackers) {
+            for (Tracker t : trackers) {
+                t.live(d).addAndGet(-bytes);
+            }
+        }
+    }
+
+    /**
+     * Starts counting the storage this thread allocates from now until {@link Tracker#close()}; see
+     * {@link Tracker}. Trackers nest: an allocation counts in every tracker open on the thread.
+     */
+    public static Tracker track() {
+        Tracker t = new Tracker();
+        OPEN.get().add(t);
+        return t;
+    }
+
+    /**
+     * Live bytes of the storage allocated on one thread while this tracker was open: an allocation
+     * adds its bytes, the release of that same storage (by a scope, {@link
+     * dev.plumbline.tensor.backend.Storage#free()} or the garbage collector, on any thread, also after
+     * {@link #close()}) subtracts them. Storage allocated elsewhere never changes the count, so a
+     * leak check that reads it depends only on the code it tracked.
+     */
+    public static final class Tracker implements AutoCloseable {
+        private final ConcurrentHashMap<Device, AtomicLong> live = new ConcurrentHashMap<>();
+        private final Thread thread = Thread.currentThread();
+
+        private Tracker() {}
+
+        private AtomicLong live(Device d) {
+            return live.computeIfAbsent(d, k -> new AtomicLong());
+        }
+
+        /** Bytes on {@code d} allocated under this tracker and not yet released. */
+        public long liveBytes(Device d) {
+            return live(d).get();
+        }
+
+        /**
+         * {@link #liveBytes} once the garbage collector has reclaimed the tracked code's unreachable
+         * storage: runs {@code System.gc()} until the count is stable. Only the tracked code's own
+         * garbage can lower it.
+         */
+        public long settledLiveBytes(Device d) {
+            return settle(() -> liveBytes(d));
+        }
+
+        /** Stops counting new allocations (releases of counted storage still count). Idempotent. */
+        @Override
+        public void close() {
+            if (Thread.currentThread() != thread) {
+                throw new IllegalStateException("a MemoryStats.Tracker is closed on the thread that opened it");
+            }
+            OPEN.get().remove(this);
+        }
     }
 
     /** Bytes of storage currently allocated on {@code d}. */
@@ -48,9 +144,14 @@ public final class MemoryStats {
     /**
      * Live bytes after the garbage collector has reclaimed unreachable storage (the {@code Cleaner}
      * backstop releases it asynchronously): runs {@code System.gc()} until the count is stable.
-     * For leak checks in tests, where another test's garbage must not be released mid-measurement.
+     * Still process-wide: another thread's allocations, or garbage not yet enqueued when the count
+     * looked stable, can change it; leak checks should read a {@link Tracker} instead.
      */
     public static long settledLiveBytes(Device d) {
+        return settle(() -> liveBytes(d));
+    }
+
+    private static long settle(java.util.function.LongSupplier count) {
         long last = -1;
         for (int i = 0, same = 0; i < 50 && same < 2; i++) {
             System.gc();
@@ -60,7 +161,7 @@ public final class MemoryStats {
                 Thread.currentThread().interrupt();
                 break;
             }
-            long now = liveBytes(d);
+            long now = count.getAsLong();
             same = now == last ? same + 1 : 0;
             last = now;
         }

@@ -2,22 +2,34 @@ package dev.plumbline.tensor;
 
 import dev.plumbline.tensor.autograd.NoGrad;
 import dev.plumbline.tensor.random.Generator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Scopes free what they own; keep() escapes; a training-like loop keeps live bytes flat. */
 class ScopeTest {
-    static long live() {
-        return MemoryStats.liveBytes(Device.cpu());
+    /** What this test allocates: garbage earlier tests left to the Cleaner cannot change it. */
+    private MemoryStats.Tracker mem;
+
+    @BeforeEach
+    void track() {
+        mem = MemoryStats.track();
     }
 
-    /**
-     * Live bytes once the GC backstop has released garbage left by earlier tests (its Cleaner
-     * thread would otherwise lower the count in the middle of a measurement).
-     */
-    static long settledLive() {
-        return MemoryStats.settledLiveBytes(Device.cpu());
+    @AfterEach
+    void untrack() {
+        mem.close();
+    }
+
+    long live() {
+        return mem.liveBytes(Device.cpu());
+    }
+
+    /** Live bytes once the GC backstop has released this test's own unreachable storage. */
+    long settledLive() {
+        return mem.settledLiveBytes(Device.cpu());
     }
 
     @Test

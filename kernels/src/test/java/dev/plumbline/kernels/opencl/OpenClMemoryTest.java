@@ -23,34 +23,37 @@ class OpenClMemoryTest {
         Device dev = OpenClTestDevice.require();
         OpenClBackend b = (OpenClBackend) Tensor.empty(dev, DType.F32, 1).backend();
         OpenClAllocator alloc = b.allocator();
-        long live0 = MemoryStats.settledLiveBytes(dev);
-        try (Scope s = Scope.open()) {
-            Tensor t = Tensor.full(dev, DType.F32, 3.0, 1000, 3);
-            assertEquals(live0 + 12000, MemoryStats.settledLiveBytes(dev));
-            t.add(t).exp();
-        }
-        assertEquals(live0, MemoryStats.settledLiveBytes(dev), "live bytes after the scope closed");
-        long cached = alloc.cachedBytes();
-        assertTrue(cached >= 3 * 12000, "freed buffers stay cached: " + cached);
-        long drivers = -1;
-        for (int step = 0; step < 5; step++) {
-            if (step == 1) {
-                drivers = alloc.driverAllocations(); // step 0 may need one more buffer than the first scope
-            }
+        // only this test's storage: garbage other tests left to the GC cannot change the counts
+        try (MemoryStats.Tracker mem = MemoryStats.track()) {
+            long live0 = mem.settledLiveBytes(dev);
             try (Scope s = Scope.open()) {
-                Tensor t = Tensor.empty(dev, DType.F32, 1000, 3);       // same bins as before
-                float[] z = t.toFloatArray();
-                assertArrayEquals(new float[3000], z, "a reused buffer is zeroed");
-                Tensor u = Tensor.full(dev, DType.F32, 3.0, 1000, 3);
-                u.add(u).exp();
+                Tensor t = Tensor.full(dev, DType.F32, 3.0, 1000, 3);
+                assertEquals(live0 + 12000, mem.settledLiveBytes(dev));
+                t.add(t).exp();
             }
+            assertEquals(live0, mem.settledLiveBytes(dev), "live bytes after the scope closed");
+            long cached = alloc.cachedBytes();
+            assertTrue(cached >= 3 * 12000, "freed buffers stay cached: " + cached);
+            long drivers = -1;
+            for (int step = 0; step < 5; step++) {
+                if (step == 1) {
+                    drivers = alloc.driverAllocations(); // step 0 may need one more buffer than the first scope
+                }
+                try (Scope s = Scope.open()) {
+                    Tensor t = Tensor.empty(dev, DType.F32, 1000, 3);       // same bins as before
+                    float[] z = t.toFloatArray();
+                    assertArrayEquals(new float[3000], z, "a reused buffer is zeroed");
+                    Tensor u = Tensor.full(dev, DType.F32, 3.0, 1000, 3);
+                    u.add(u).exp();
+                }
+            }
+            assertEquals(drivers, alloc.driverAllocations(), "steady state makes no clCreateBuffer call");
+            assertEquals(live0, mem.settledLiveBytes(dev));
+            long peak = MemoryStats.peakBytes(dev);
+            assertTrue(peak >= live0 + 24000, "peak " + peak);
+            alloc.emptyCache();
+            assertEquals(0, alloc.cachedBytes());
         }
-        assertEquals(drivers, alloc.driverAllocations(), "steady state makes no clCreateBuffer call");
-        assertEquals(live0, MemoryStats.settledLiveBytes(dev));
-        long peak = MemoryStats.peakBytes(dev);
-        assertTrue(peak >= live0 + 24000, "peak " + peak);
-        alloc.emptyCache();
-        assertEquals(0, alloc.cachedBytes());
     }
 
     @Test

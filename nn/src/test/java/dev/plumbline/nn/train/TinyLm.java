@@ -14,6 +14,8 @@ final class TinyLm extends Module implements LanguageModel {
     final Parameter bias;
     private final int vocab;
     private final int context;
+    /** When set, every {@link #logits} call keeps one 16-float tensor here: a leak for the leak check. */
+    java.util.List<Tensor> leak;
 
     TinyLm(int vocab, int channels, int context, long seed) {
         Generator g = new Generator(seed);
@@ -26,6 +28,9 @@ final class TinyLm extends Module implements LanguageModel {
 
     @Override
     public Tensor logits(Tensor ids) {
+        if (leak != null) {
+            leak.add(dev.plumbline.tensor.Scope.escape(Tensor.zeros(16)));
+        }
         return embed.data().embedding(ids).linear(head.data(), bias.data());
     }
 

@@ -143,14 +143,37 @@ class TrainerTest {
         return sum / n;
     }
 
+    /**
+     * Live CPU bytes the trainer (and its model) hold after step 2 and after step 8, counted by a
+     * {@link MemoryStats.Tracker} around everything they allocate: storage other tests left to the
+     * garbage collector cannot change these numbers (issue 20).
+     */
+    private static long[] liveBytesAfterStep2And8(TinyLm model) {
+        try (MemoryStats.Tracker mem = MemoryStats.track()) {
+            Trainer t = new Trainer(model,
+                    new TrainerConfig().batchSize(2).seqLen(8).maxSteps(8).accumSteps(2).progress(false), repetitive(), null);
+            t.fit(2); // optimizer state and gradients exist from here on
+            long before = mem.settledLiveBytes(Device.cpu());
+            t.fit(8);
+            return new long[] {before, mem.settledLiveBytes(Device.cpu())};
+        }
+    }
+
     @Test
     void liveBytesStayFlatAcrossSteps() {
-        Trainer t = new Trainer(new TinyLm(VOCAB, 8, 32, 2),
-                new TrainerConfig().batchSize(2).seqLen(8).maxSteps(8).accumSteps(2).progress(false), repetitive(), null);
-        t.fit(2); // optimizer state and gradients exist from here on
-        long before = MemoryStats.settledLiveBytes(Device.cpu());
-        t.fit(8);
-        assertEquals(before, MemoryStats.settledLiveBytes(Device.cpu()), "live bytes after 6 more steps");
+        long[] live = liveBytesAfterStep2And8(new TinyLm(VOCAB, 8, 32, 2));
+        assertTrue(live[0] > 0, "the tracker saw the model and optimizer state: " + live[0]);
+        assertEquals(live[0], live[1], "live bytes after 6 more steps");
+    }
+
+    @Test
+    void theFlatMemoryCheckCatchesATensorKeptPerStep() {
+        TinyLm leaky = new TinyLm(VOCAB, 8, 32, 2);
+        leaky.leak = new ArrayList<>(); // every forward keeps one 16-float tensor alive
+        long[] live = liveBytesAfterStep2And8(leaky);
+        // 6 steps × 2 micro-batches × 64 bytes
+        assertEquals(6 * 2 * 64, live[1] - live[0], "the leak is what the check sees, exactly");
+        assertEquals(8 * 2, leaky.leak.size());
     }
 
     @Test

@@ -37,10 +37,10 @@ public abstract class Storage {
         long bytes = numel * dtype.byteSize();
         AtomicBoolean flag = new AtomicBoolean();
         this.freed = flag;
-        MemoryStats.allocated(device, bytes);
+        Object trackers = MemoryStats.allocated(device, bytes);
         this.cleanable = CLEANER.register(this, () -> {
             if (flag.compareAndSet(false, true)) {
-                MemoryStats.released(device, bytes);
+                MemoryStats.released(device, bytes, trackers);
                 if (release != null) {
                     release.run();
                 }
