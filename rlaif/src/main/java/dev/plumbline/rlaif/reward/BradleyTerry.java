@@ -16,7 +16,11 @@ public final class BradleyTerry {
 
     /** log σ(x), stable for large |x|: min(x, 0) − log(1 + e^(−|x|)). */
     public static Tensor logSigmoid(Tensor x) {
-        return x.clampMax(0f).sub(x.abs().neg().exp().add(1f).log());
+        // min(x, 0) − log(1 + e^−|x|) written with min(x, 0) = (x − |x|)/2: the same values (halving
+        // is exact), but the |x| terms' gradients cancel at x = 0 (−1/2 + σ(0) = 0), so the slope
+        // there is 1/2 = σ(−0) like everywhere else's σ(−x), not clampMax's 1 at its kink
+        Tensor a = x.abs();
+        return x.mul(0.5f).sub(a.mul(0.5f).add(a.neg().exp().add(1f).log()));
     }
 
     /**

@@ -24,6 +24,28 @@ class BradleyTerryTest {
     }
 
     @Test
+    void logSigmoidHasSlopeSigmaOfMinusXEverywhereIncludingZero() {
+        // d/dx log σ(x) = σ(−x): 0.5 at exactly 0 (PyTorch's logsigmoid too), not the 1.0 of a kink
+        float[] xs = {0f, -0f, 1e-3f, -1e-3f, 2f, -2f, 40f, -40f};
+        Tensor x = Tensor.fromArray(xs, xs.length).requiresGrad(true);
+        BradleyTerry.logSigmoid(x).sum().backward();
+        float[] g = x.grad().toFloatArray();
+        float[] v = BradleyTerry.logSigmoid(Tensor.fromArray(xs, xs.length)).toFloatArray();
+        for (int i = 0; i < xs.length; i++) {
+            double ref = 1 / (1 + Math.exp(xs[i]));               // σ(−x), float64
+            assertEquals(ref, g[i], 1e-6, "slope at " + xs[i]);
+            double val = xs[i] < 0 ? xs[i] - Math.log1p(Math.exp(xs[i])) : -Math.log1p(Math.exp(-xs[i]));
+            assertEquals(val, v[i], 1e-6 * Math.max(1, Math.abs(val)), "log σ(" + xs[i] + ")");
+        }
+        // so a tied pair (f_w − f_l − m = 0) gets the Bradley–Terry gradient ∓σ(0)/B = ∓0.25 for B = 2
+        Tensor fw = Tensor.fromArray(new float[] {1f, 0.5f}, 2).requiresGrad(true);
+        Tensor fl = Tensor.fromArray(new float[] {0.5f, 0f}, 2).requiresGrad(true);
+        BradleyTerry.loss(fw, fl, 0.5f).backward();
+        assertArrayEquals(new float[] {-0.25f, -0.25f}, fw.grad().toFloatArray(), 1e-7f);
+        assertArrayEquals(new float[] {0.25f, 0.25f}, fl.grad().toFloatArray(), 1e-7f);
+    }
+
+    @Test
     void stableForLargeGaps() {
         Tensor c = Tensor.fromArray(new float[] {-200f}, 1);
         Tensor r = Tensor.fromArray(new float[] {200f}, 1);

@@ -106,11 +106,12 @@ public final class Elementwise {
                 n[1] ? g.mul(out).div(b).neg().sumTo(b.shape()) : null}, a, b);
     }
 
-    /** x^y; d/dx = y·x^(y−1), d/dy = x^y·ln x. */
+    /** x^y; d/dx = y·x^(y−1) (0 where y = 0, also at x = 0, as PyTorch), d/dy = x^y·ln x. */
     public static Tensor pow(Tensor x, Tensor y) {
         Tensor out = binaryRaw("pow", BinaryOp.POW, x, y);
         return Autograd.record("pow", out, (g, n) -> new Tensor[] {
-                n[0] ? g.mul(y).mul(pow(x, y.sub(1f))).sumTo(x.shape()) : null,
+                n[0] ? where(y.eq(0f), Tensor.zeros(g.device(), DType.F32), g.mul(y).mul(pow(x, y.sub(1f))))
+                        .sumTo(x.shape()) : null,
                 n[1] ? g.mul(out).mul(x.log()).sumTo(y.shape()) : null}, x, y);
     }
 
@@ -203,7 +204,9 @@ public final class Elementwise {
 
     /** xᵖ; d/dx = p·x^(p−1). */
     public static Tensor pow(Tensor x, float p) {
-        return unary("pow", UnaryOp.POW, x, p, 0, (g, out) -> p == 2f ? g.mul(x).mul(2f) : g.mul(x.pow(p - 1f)).mul(p));
+        // x^0 = 1 everywhere, so its gradient is 0, also at x = 0 where 0·x^-1 would be NaN (PyTorch: 0)
+        return unary("pow", UnaryOp.POW, x, p, 0, (g, out) -> p == 0f ? Tensor.zerosLike(g)
+                : p == 2f ? g.mul(x).mul(2f) : g.mul(x.pow(p - 1f)).mul(p));
     }
 
     /** |x|; d/dx = sign(x). */

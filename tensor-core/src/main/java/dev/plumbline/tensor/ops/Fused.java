@@ -38,11 +38,13 @@ public final class Fused {
         String name = log ? "logSoftmax" : "softmax";
         Elementwise.requireFloat(name, x);
         if (x.dim() == 0) {
-            x = x.reshape(1);
+            Shape.dim(name, dim, 1);     // a 0-d tensor takes dim 0 or -1, as in PyTorch
+            return softmaxImpl(x.reshape(1), -1, log).reshape();   // 0-d in, 0-d out
         }
         int d = Shape.dim(name, dim, x.dim());
         if (d != x.dim() - 1) {
-            return softmaxImpl(x.transpose(d, -1), -1, log).transpose(d, -1);
+            // the kernel runs along the last dim; the result comes back in x's own (contiguous) layout
+            return softmaxImpl(x.transpose(d, -1), -1, log).transpose(d, -1).contiguous();
         }
         Tensor in = x.contiguous();
         Tensor out = Tensor.empty(x.device(), DType.F32, x.shape());

@@ -53,13 +53,21 @@ public final class Indexing {
         }
         int v = xs[xs.length - 1];
         int k = is[is.length - 1];
-        Tensor x2 = x.reshape(-1, v).contiguous();
-        Tensor i2 = idx.reshape(-1, k).contiguous();
-        Tensor out = Tensor.empty(x.device(), DType.F32, i2.size(0), k);
-        x.backend().gather(x2, i2, out);
+        int rows = 1;                    // explicit: reshape(-1, 0) could not infer it for k = 0
+        for (int i = 0; i < is.length - 1; i++) {
+            rows *= is[i];
+        }
+        Tensor x2 = x.reshape(rows, v).contiguous();
+        Tensor i2 = idx.reshape(rows, k).contiguous();
+        Tensor out = Tensor.empty(x.device(), DType.F32, rows, k);
+        if (out.numel() > 0) {           // nothing to gather (and no kernel to launch) for an empty index
+            x.backend().gather(x2, i2, out);
+        }
         Tensor rec = Autograd.record("gather", out, (g, n) -> {
             Tensor gx = Tensor.zeros(g.device(), DType.F32, x2.shape());
-            g.backend().scatterAdd(gx, i2, g.contiguous());
+            if (g.numel() > 0) {
+                g.backend().scatterAdd(gx, i2, g.contiguous());
+            }
             return new Tensor[] {gx, null};
         }, x2, i2);
         return rec.reshape(is);

@@ -54,7 +54,8 @@ public final class Views {
 
     /** Strides for viewing x with newShape without a copy, or null if impossible (PyTorch's rule). */
     static int[] viewStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
-        if (Shape.numel(oldShape) == 0) {
+        if (Shape.numel(oldShape) == 0 || oldShape.length == 0) {
+            // empty: any layout; 0-d: one element, so every new shape is all ones and any strides do
             return Shape.contiguousStrides(newShape);
         }
         int[] newStrides = new int[newShape.length];
