@@ -5,10 +5,12 @@ import dev.plumbline.rlaif.experiment.BootstrappingExperiment;
 import dev.plumbline.rlaif.experiment.ComputeAccounting;
 import dev.plumbline.rlaif.experiment.DriftExperiment;
 import dev.plumbline.rlaif.experiment.ExperimentOptions;
+import dev.plumbline.rlaif.experiment.Hypothesis;
 import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
 import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
 import dev.plumbline.rlaif.experiment.PositionBiasExperiment;
+import dev.plumbline.rlaif.experiment.ReplicatedExperiment;
 import dev.plumbline.rlaif.experiment.SycophancyExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,11 +29,15 @@ import java.util.concurrent.Callable;
 /**
  * {@code plumbline experiment NAME --run-dir DIR}: one failure-mode experiment over a finished run.
  * Each writes {@code DIR/experiments/NAME/} (one run directory per arm, {@code result.json},
- * {@code report.html}) and resumes when run again.
+ * {@code report.html}) and resumes when run again; with {@code --seeds N > 1} (the default for the
+ * labeler experiments) one such sweep per replicate seed under {@code seed-S/}, and
+ * {@code replicates.json}/{@code replicates.html} with each hypothesis's interval and verdict.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = {
         "Failure-mode experiments over a finished run (plumbline demo). Each writes DIR/experiments/NAME/ "
-                + "(an arm per variant, result.json, report.html) and resumes when rerun.",
+                + "(an arm per variant, result.json, report.html) and resumes when rerun; the labeler experiments "
+                + "run --seeds paired replicates (default 5) and call each hypothesis reproduced, contradicted or "
+                + "inconclusive from its 95% interval (replicates.html).",
         "  overoptimization  weak-KL PPO: gold and proxy vs sqrt(KL), Gao et al.'s fit; adaptive KL, "
                 + "uncertainty penalty and early stopping as mitigations",
         "  label-noise       flip a fraction eps of labels (--values, default 0,0.1,0.2,0.3,0.4)",
@@ -49,17 +55,39 @@ public final class ExperimentCommand implements Callable<Integer> {
         void run(ExperimentCommand c) throws Exception;
     }
 
+    /** Replicates per experiment unless {@code --seeds} says otherwise. */
+    static final int DEFAULT_SEEDS = 5;
+
     static final Map<String, Runner> EXPERIMENTS = new LinkedHashMap<>();
 
+    /** An experiment that runs as paired replicate seeds, with the hypotheses it tests. */
+    record Replicable(ReplicatedExperiment.Runner runner, List<Hypothesis> hypotheses) {}
+
+    /** The experiments {@code --seeds} applies to. */
+    static final Map<String, Replicable> REPLICABLE = new LinkedHashMap<>();
+
     static {
+        REPLICABLE.put(LabelNoiseExperiment.NAME, new Replicable(LabelNoiseExperiment::run, LabelNoiseExperiment.HYPOTHESES));
+        REPLICABLE.put(LengthBiasExperiment.NAME, new Replicable(LengthBiasExperiment::run, LengthBiasExperiment.HYPOTHESES));
+        REPLICABLE.put(SycophancyExperiment.NAME, new Replicable(SycophancyExperiment::run, SycophancyExperiment.HYPOTHESES));
+        REPLICABLE.put(PositionBiasExperiment.NAME, new Replicable(PositionBiasExperiment::run,
+                PositionBiasExperiment.HYPOTHESES));
+        REPLICABLE.put(BootstrappingExperiment.NAME, new Replicable(BootstrappingExperiment::run,
+                BootstrappingExperiment.HYPOTHESES));
+        REPLICABLE.put(DriftExperiment.NAME, new Replicable(DriftExperiment::run, DriftExperiment.HYPOTHESES));
         EXPERIMENTS.put(OverOptimizationExperiment.NAME, c -> OverOptimizationExperiment.run(c.runDir,
                 c.steps == 0 ? 120 : c.steps, c.klCoef == null ? 0.002 : c.klCoef, System.err));
-        EXPERIMENTS.put(LabelNoiseExperiment.NAME, c -> LabelNoiseExperiment.run(c.runDir, c.options(), System.err));
-        EXPERIMENTS.put(LengthBiasExperiment.NAME, c -> LengthBiasExperiment.run(c.runDir, c.options(), System.err));
-        EXPERIMENTS.put(SycophancyExperiment.NAME, c -> SycophancyExperiment.run(c.runDir, c.options(), System.err));
-        EXPERIMENTS.put(PositionBiasExperiment.NAME, c -> PositionBiasExperiment.run(c.runDir, c.options(), System.err));
-        EXPERIMENTS.put(BootstrappingExperiment.NAME, c -> BootstrappingExperiment.run(c.runDir, c.options(), System.err));
-        EXPERIMENTS.put(DriftExperiment.NAME, c -> DriftExperiment.run(c.runDir, c.options(), System.err));
+        for (Map.Entry<String, Replicable> e : REPLICABLE.entrySet()) {
+            EXPERIMENTS.put(e.getKey(), c -> {
+                int n = c.seeds == null ? DEFAULT_SEEDS : c.seeds;
+                if (n == 1) {
+                    e.getValue().runner().run(c.runDir, c.options(), System.err);
+                } else {
+                    ReplicatedExperiment.run(c.runDir, e.getKey(), c.options(), n, e.getValue().runner(),
+                            e.getValue().hypotheses(), System.err);
+                }
+            });
+        }
         EXPERIMENTS.put("compute", c -> ComputeAccounting.run(c.runDir, System.err));
     }
 
@@ -96,6 +124,14 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "The values the experiment sweeps (its defaults when absent).")
     List<Double> values = new ArrayList<>();
 
+    @InRange(min = 1, max = 1000)
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "Replicates: every arm runs with N paired seeds (same SFT policy and pairs), and each "
+                    + "hypothesis gets a 95% interval and a verdict in experiments/NAME/replicates.{json,html}; "
+                    + "1 runs the arms once, into experiments/NAME/ (default: " + DEFAULT_SEEDS + "; "
+                    + "overoptimization and compute run once).")
+    Integer seeds;
+
     ExperimentOptions options() {
         return new ExperimentOptions(steps, values, klCoef, evalPrompts);
     }
@@ -106,6 +142,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         Runner r = EXPERIMENTS.get(name);
         if (r == null) {
             problems.add("unknown experiment '" + name + "'; known: " + String.join(", ", EXPERIMENTS.keySet()));
+        }
+        if (r != null && seeds != null && seeds > 1 && !REPLICABLE.containsKey(name)) {
+            problems.add("--seeds: " + name + " runs once (replicates: " + String.join(", ", REPLICABLE.keySet()) + ")");
         }
         Main.failIfProblems(spec.commandLine(), problems);
         try {

@@ -38,6 +38,16 @@ public final class BootstrappingExperiment {
     /** Gold-pair counts swept by default. */
     public static final List<Double> DEFAULT_GOLD_PAIRS = List.of(16.0, 64.0, 256.0);
 
+    /** The claims this experiment tests: the most gold pairs swept (last) against the fewest (first). */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.armDifference("more-gold-pairs-better-judge",
+                    "a model judge taught from more gold pairs agrees with gold more on pairs it never saw",
+                    "Lee et al. 2023 (RLAIF: the AI labeler's alignment bounds the result)", "arms", -1, 0,
+                    "judge_held_out_agreement", Hypothesis.Direction.HIGHER),
+            Hypothesis.armDifference("better-judge-more-final-gold",
+                    "and the policy trained from its labels ends with more gold", "Lee et al. 2023",
+                    "arms", -1, 0, "gold_ppo", Hypothesis.Direction.HIGHER));
+
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
         Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);

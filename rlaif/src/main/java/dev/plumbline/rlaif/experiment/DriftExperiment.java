@@ -49,6 +49,16 @@ public final class DriftExperiment {
     /** Experiment name (CLI and directory). */
     public static final String NAME = "drift";
 
+    /** The claims this experiment tests; arms: stable, drift, template. */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.armDifference("drift-changes-later-labels",
+                    "a labeler whose weights drift mid-run changes the labels after the drift",
+                    "the seed's drift claim (labeler updates during a run)", "arms", 1, 0,
+                    "labels_changed_second_half", Hypothesis.Direction.HIGHER),
+            Hypothesis.armDifference("drift-lowers-rm-gold-accuracy",
+                    "pθ learns gold less well from the drifting labels", "the seed's drift claim",
+                    "arms", 1, 0, "rm_accuracy_vs_gold", Hypothesis.Direction.LOWER));
+
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
         Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);

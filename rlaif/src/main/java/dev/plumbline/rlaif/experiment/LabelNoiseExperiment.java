@@ -51,6 +51,24 @@ public final class LabelNoiseExperiment {
     public static final String NAME = "label-noise";
     /** The ε swept by default. */
     public static final List<Double> DEFAULT_EPSILONS = List.of(0.0, 0.1, 0.2, 0.3, 0.4);
+
+    /**
+     * The claims this experiment tests (the first ε swept is the control, the last the noisiest):
+     * with more flipped labels pθ agrees with gold less and the PPO policy ends with less gold.
+     */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.armDifference("noise-lowers-rm-gold-accuracy",
+                    "pθ trained on noisier labels agrees less with gold (all labels)", "Coste et al. 2023 (25% flipped labels)",
+                    "arms_all_labels", -1, 0, "rm_accuracy_vs_gold", Hypothesis.Direction.LOWER),
+            Hypothesis.armDifference("noise-lowers-rm-gold-accuracy-at-budget",
+                    "pθ trained on noisier labels agrees less with gold (label budget)", "Coste et al. 2023",
+                    "arms", -1, 0, "rm_accuracy_vs_gold", Hypothesis.Direction.LOWER),
+            Hypothesis.armDifference("noise-lowers-final-gold",
+                    "the policy optimised against it ends with less gold reward (all labels)", "Coste et al. 2023",
+                    "arms_all_labels", -1, 0, "gold_ppo", Hypothesis.Direction.LOWER),
+            Hypothesis.armDifference("noise-lowers-final-gold-at-budget",
+                    "the policy optimised against it ends with less gold reward (label budget)", "Coste et al. 2023",
+                    "arms", -1, 0, "gold_ppo", Hypothesis.Direction.LOWER));
     /** The label budget of the sweep, as a fraction of the run's pairs. */
     public static final double BUDGET_FRACTION = 0.25;
 

@@ -41,6 +41,18 @@ public final class LengthBiasExperiment {
 
     /** Experiment name (CLI and directory). */
     public static final String NAME = "length-bias";
+
+    /** The claims this experiment tests; arms: unbiased, biased, biased-length-penalty. */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.armDifference("biased-labeler-lengthens-answers",
+                    "a length-biased labeler makes the optimised policy's answers longer",
+                    "Singhal et al. 2023 (A Long Way to Go)", "arms", 1, 0, "eval_length_ppo", Hypothesis.Direction.HIGHER),
+            Hypothesis.armDifference("length-penalty-shortens-answers",
+                    "a per-character penalty in the reward removes (some of) the padding", "Singhal et al. 2023",
+                    "arms", 2, 1, "eval_length_ppo", Hypothesis.Direction.LOWER),
+            Hypothesis.armDifference("biased-labeler-costs-gold",
+                    "the padding the biased labeler buys costs gold reward", "Singhal et al. 2023",
+                    "arms", 1, 0, "gold_ppo", Hypothesis.Direction.LOWER));
     /** Default LENGTH weight of the biased labeler. */
     public static final double DEFAULT_BIAS = 1.0;
     /** Length penalty (normalised reward per character) of the mitigation arm. */

@@ -48,6 +48,16 @@ public final class PositionBiasExperiment {
     public static final String NAME = "position-bias";
     /** Injected biases swept by default. */
     public static final List<Double> DEFAULT_BIASES = List.of(0.0, 0.2, 0.5);
+
+    /** The claim this experiment tests, on the most biased arm (the last bias swept). */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.withinArm("both-orders-debiases-labels",
+                    "asking the judge in both orders removes its position picks from the labels",
+                    "Zheng et al. 2023 (swap-order consistency of LLM judges)", "arms", -1,
+                    "labels_agree_with_gold_both_orders", "labels_agree_with_gold", Hypothesis.Direction.HIGHER),
+            Hypothesis.withinArm("both-orders-raises-final-gold",
+                    "and the policy trained on the debiased labels ends with more gold", "Zheng et al. 2023",
+                    "arms", -1, "gold_ppo_both_orders", "gold_ppo", Hypothesis.Direction.HIGHER));
     /** Offset of the swapped query's index, so index-keyed labelers draw fresh randomness for it. */
     static final long SWAPPED_OFFSET = 1L << 41;
 

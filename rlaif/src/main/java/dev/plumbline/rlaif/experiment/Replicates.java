@@ -143,6 +143,37 @@ public final class Replicates {
         return new double[] {mean() - h, mean() + h};
     }
 
+    /**
+     * Two-sided p-value of "mean = 0" (one-sample t test; for a paired set, the paired t test):
+     * 2·P(T ≥ |mean / se|), T ~ t(n − 1). NaN for n &lt; 2; 0 or 1 when sd is 0.
+     */
+    public double pValue() {
+        if (n() < 2) {
+            return Double.NaN;
+        }
+        double se = standardError(), m = mean();
+        if (se == 0) {
+            return m == 0 ? 1 : 0;
+        }
+        return 2 * (1 - StudentT.cdf(Math.abs(m / se), n() - 1));
+    }
+
+    /**
+     * The smallest true effect this many replicates with this spread would detect with
+     * probability {@code power} in a two-sided test at {@code 1 − level} (e.g. 0.95, 0.8):
+     * (t(1 − (1 − level)/2, n − 1) + t(power, n − 1))·se, the usual normal-approximation formula
+     * with t quantiles. It says how big an effect an inconclusive verdict could have missed.
+     */
+    public double minimumDetectableEffect(double level, double power) {
+        if (!(power > 0 && power < 1)) {
+            throw new IllegalArgumentException("power must lie in (0, 1), got " + power);
+        }
+        if (n() < 2) {
+            return Double.NaN;
+        }
+        return (tFor((1 - level) / 2) + StudentT.quantile(power, n() - 1)) * standardError();
+    }
+
     private double tFor(double alpha) {
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("alpha must lie in (0, 1), got " + alpha);

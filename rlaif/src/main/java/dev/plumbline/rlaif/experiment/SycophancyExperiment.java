@@ -42,6 +42,13 @@ public final class SycophancyExperiment {
 
     /** Experiment name (CLI and directory). */
     public static final String NAME = "sycophancy";
+
+    /** The claim this experiment tests; arms: honest, sycophantic labeler. */
+    public static final List<Hypothesis> HYPOTHESES = List.of(
+            Hypothesis.armDifference("sycophantic-labeler-raises-agreement-with-opinion",
+                    "a labeler that favours agreeing with the prompt's stated opinion makes the policy agree more",
+                    "Sharma et al. 2023 (Towards Understanding Sycophancy)", "arms", 1, 0, "sycophancy_rate_ppo",
+                    Hypothesis.Direction.HIGHER));
     /** Default AGREEMENT weight of the sycophantic labeler. */
     public static final double DEFAULT_SYCOPHANCY = 1.5;
     /** Share of prompts stating an opinion in both arms (the demo's 0.3 leaves the bias few pairs to act on). */

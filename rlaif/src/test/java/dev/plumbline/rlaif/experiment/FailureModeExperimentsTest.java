@@ -226,12 +226,16 @@ class FailureModeExperimentsTest {
      */
     @Test
     void bootstrapping_moreGoldPairsMakeABetterJudge(TestInfo info) throws Exception {
+        // through the lab's replicate runner, so its verdict machinery runs end to end on a real experiment
         int n = 5;
         long[] seeds = seeds(info, n);
+        Map<String, Object> s = ReplicatedExperiment.run(base, BootstrappingExperiment.NAME,
+                LABELS.withValues(List.of(8.0, 160.0)), seeds, BootstrappingExperiment::run,
+                BootstrappingExperiment.HYPOTHESES, QUIET);
         double[] small = new double[n], large = new double[n];
         for (int i = 0; i < n; i++) {
-            Map<String, Object> r = BootstrappingExperiment.run(base, LABELS.withValues(List.of(8.0, 160.0))
-                    .withSeed(seeds[i]), QUIET);
+            Map<String, Object> r = RlaifConfig.MAPPER.readValue(base.resolve("experiments/bootstrapping/seed-" + seeds[i]
+                    + "/result.json").toFile(), Map.class);
             List<Map<String, Object>> arms = arms(r, "arms");
             small[i] = num(arms.get(0), "judge_held_out_agreement");
             large[i] = num(arms.get(1), "judge_held_out_agreement");
@@ -240,6 +244,11 @@ class FailureModeExperimentsTest {
         Replicates d = Replicates.paired("judge agreement on unseen pairs, 160 − 8 gold pairs", seeds, large, small);
         System.out.println("bootstrapping: " + d);
         assertTrue(d.lowerBound(ALPHA) > 0, "a judge taught from 160 gold pairs beats one taught from 8: " + d);
+        Map<String, Object> h = arms(s, "hypotheses").get(0);
+        assertEquals("more-gold-pairs-better-judge", h.get("id"));
+        assertEquals("reproduced", h.get("verdict"), "the runner's verdict is the same interval's: " + h);
+        assertEquals(d.mean(), (Double) h.get("mean"), 1e-12);
+        assertTrue(Files.readString(base.resolve("experiments/bootstrapping/replicates.html")).contains("reproduced"));
     }
 
     /**
