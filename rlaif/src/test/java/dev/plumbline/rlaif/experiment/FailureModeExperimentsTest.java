@@ -303,5 +303,15 @@ class FailureModeExperimentsTest {
                 new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(2, code);
         assertTrue(err.toString().contains("ε must lie in [0, 0.5], got 0.7"), err.toString());
+        err = new StringWriter();
+        code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", base.toString(), "--seeds", "3"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--seeds: overoptimization runs once"), err.toString());
+        err = new StringWriter();
+        code = Main.run(new String[] {"experiment", "drift", "--run-dir", base.toString(), "--seeds", "0"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--seeds"), err.toString());
     }
 }
