@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * plumbline label --input pairs.jsonl --judge rule --position-bias 0.3 --noise 0.1
  * JUDGE_KEY=... plumbline label --input pairs.jsonl --judge http --base-url https://api.example.com \
- *     --model judge-large --api-key-env JUDGE_KEY --rps 2 --resume
+ *     --model judge-large --api-key-env JUDGE_KEY --rps 20 --concurrency 32 --resume
  * }</pre>
  */
 @Command(name = "label", mixinStandardHelpOptions = true,
@@ -140,6 +140,23 @@ public final class LabelCommand implements Callable<Integer> {
             description = "HTTP judge: retries per call on timeouts, 429 and 5xx, with exponential back-off (default: ${DEFAULT-VALUE}).")
     int maxRetries;
 
+    @InRange(min = 1, max = 4096)
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1",
+            description = "HTTP judge: requests in flight at once (servers such as vLLM or llama.cpp serve many); records "
+                    + "are still written in input order, each fsynced, exactly once per pair (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @InRange(min = 0, max = 1000)
+    @Option(names = "--circuit-breaker", paramLabel = "N", defaultValue = "8",
+            description = "HTTP judge: after N consecutive timeouts, 429s or 5xx across all requests, pause every request "
+                    + "for --circuit-pause-ms; 0 = off (default: ${DEFAULT-VALUE}).")
+    int breakerFailures;
+
+    @InRange(min = 0, max = 3_600_000)
+    @Option(names = "--circuit-pause-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "HTTP judge: how long the circuit breaker pauses (default: ${DEFAULT-VALUE}).")
+    long breakerPauseMs;
+
     @InRange(min = 0, max = 10_000)
     @Option(names = "--rps", defaultValue = "0", description = "HTTP judge: maximum requests per second, 0 = unlimited (default: ${DEFAULT-VALUE}).")
     double rps;
@@ -187,7 +204,7 @@ public final class LabelCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<PairRecord> pairs = Jsonl.read(input, PairRecord.class);
         Jsonl.Mode mode = resume ? Jsonl.Mode.RESUME : overwrite ? Jsonl.Mode.OVERWRITE : Jsonl.Mode.NEW;
-        LabelingRun.Summary s = LabelingRun.run(pairs, labeler, output, mode, Clock.systemUTC(), r -> { });
+        LabelingRun.Summary s = LabelingRun.run(pairs, labeler, output, mode, Clock.systemUTC(), r -> { }, concurrency);
         out.printf("labeled %d of %d pairs with %s (skipped %d already labeled): A %d, B %d, tie %d, failed %d -> %s%n",
                 s.labeled(), s.pairs(), labeler.name(), s.skipped(), s.a(), s.b(), s.ties(), s.failed(), output);
         out.flush();
@@ -202,7 +219,8 @@ public final class LabelCommand implements Callable<Integer> {
     private PreferenceLabeler httpJudge() {
         HttpJudge.Builder b = HttpJudge.builder().baseUrl(baseUrl).model(model).temperature(temperature)
                 .maxTokens(maxTokens).bothOrders(!singleOrder).maxRetries(maxRetries).requestsPerSecond(rps)
-                .readTimeout(Duration.ofMillis(timeoutMs)).connectTimeout(Duration.ofMillis(connectTimeoutMs));
+                .readTimeout(Duration.ofMillis(timeoutMs)).connectTimeout(Duration.ofMillis(connectTimeoutMs))
+                .circuitBreaker(breakerFailures, Duration.ofMillis(breakerPauseMs));
         if (apiKeyEnv != null) b.apiKeyFromEnv(apiKeyEnv);
         if (apiKeyFile != null) b.apiKeyFromFile(apiKeyFile);
         if (template != null) {

@@ -7,7 +7,16 @@ import dev.plumbline.rlaif.label.PreferenceLabeler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -42,34 +51,118 @@ public final class LabelingRun {
     }
 
     /**
-     * Labels every pair not yet in {@code output}.
+     * Labels every pair not yet in {@code output}, one at a time.
      *
      * @param onRecord called after each record is durably written (progress display)
      */
     public static Summary run(List<PairRecord> pairs, PreferenceLabeler labeler, Path output, Jsonl.Mode mode,
                               Clock clock, Consumer<PreferenceRecord> onRecord) throws IOException {
-        int skipped = 0, labeled = 0, failed = 0, a = 0, b = 0, ties = 0;
+        return run(pairs, labeler, output, mode, clock, onRecord, 1);
+    }
+
+    /**
+     * Labels every pair not yet in {@code output} with up to {@code concurrency} calls in flight
+     * (for a labeler that is {@link PreferenceLabeler#concurrent() concurrent}; others run one at a
+     * time). Records are still written in input order, each fsynced before the next, exactly once
+     * per pair: a kill loses at most the calls in flight, and {@code --resume} asks only for those.
+     *
+     * @param concurrency calls in flight, &ge; 1
+     * @param onRecord    called after each record is durably written (progress display)
+     * @throws IOException when the output cannot be written; records written before stay
+     */
+    public static Summary run(List<PairRecord> pairs, PreferenceLabeler labeler, Path output, Jsonl.Mode mode,
+                              Clock clock, Consumer<PreferenceRecord> onRecord, int concurrency) throws IOException {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("labeling concurrency must be >= 1, got " + concurrency);
+        }
+        int workers = labeler.concurrent() ? concurrency : 1;
+        int[] counts = new int[6];      // skipped, labeled, failed, a, b, ties
         try (Jsonl.Appender<PreferenceRecord> out = Jsonl.appender(output, PreferenceRecord.class,
                 PreferenceRecord::pairId, mode)) {
+            List<Integer> todo = new ArrayList<>();
+            Set<Object> queued = new HashSet<>();      // a pair id twice in the input is labeled once
             for (int i = 0; i < pairs.size(); i++) {
-                PairRecord p = pairs.get(i);
-                if (out.contains(p.id())) {
-                    skipped++;
-                    continue;
+                if (out.contains(pairs.get(i).id()) || !queued.add(pairs.get(i).id())) {
+                    counts[0]++;
+                } else {
+                    todo.add(i);
                 }
-                Judgement j = labeler.label(new LabelPair(i, p.prompt(), p.responseA(), p.responseB()));
-                PreferenceRecord r = PreferenceRecord.of(p, i, labeler, j, clock.instant());
-                out.append(r);
-                labeled++;
-                switch (j.preferred()) {
-                    case A -> a++;
-                    case B -> b++;
-                    case TIE -> ties++;
-                    case FAILED -> failed++;
+            }
+            if (workers == 1) {
+                for (int i : todo) {
+                    write(out, pairs.get(i), i, labeler, label(labeler, pairs.get(i), i), clock, counts, onRecord);
                 }
-                onRecord.accept(r);
+            } else {
+                labelConcurrently(pairs, todo, labeler, workers, out, clock, counts, onRecord);
             }
         }
-        return new Summary(pairs.size(), skipped, labeled, failed, a, b, ties);
+        return new Summary(pairs.size(), counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    }
+
+    private static Judgement label(PreferenceLabeler labeler, PairRecord p, int i) {
+        return labeler.label(new LabelPair(i, p.prompt(), p.responseA(), p.responseB()));
+    }
+
+    private static void write(Jsonl.Appender<PreferenceRecord> out, PairRecord p, int i, PreferenceLabeler labeler,
+                              Judgement j, Clock clock, int[] counts, Consumer<PreferenceRecord> onRecord) throws IOException {
+        PreferenceRecord r = PreferenceRecord.of(p, i, labeler, j, clock.instant());
+        out.append(r);
+        counts[1]++;
+        switch (j.preferred()) {
+            case A -> counts[3]++;
+            case B -> counts[4]++;
+            case TIE -> counts[5]++;
+            case FAILED -> counts[2]++;
+        }
+        onRecord.accept(r);
+    }
+
+    /**
+     * Workers label ahead while this thread writes in input order: a window of at most
+     * 4·workers submitted pairs, each written as soon as it and every pair before it are done.
+     */
+    private static void labelConcurrently(List<PairRecord> pairs, List<Integer> todo, PreferenceLabeler labeler,
+                                          int workers, Jsonl.Appender<PreferenceRecord> out, Clock clock, int[] counts,
+                                          Consumer<PreferenceRecord> onRecord) throws IOException {
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "label-worker-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ArrayDeque<Future<Judgement>> window = new ArrayDeque<>();
+            int window0 = 0, next = 0, maxWindow = 4 * workers;
+            while (window0 < todo.size()) {
+                while (next < todo.size() && window.size() < maxWindow) {
+                    int i = todo.get(next++);
+                    PairRecord p = pairs.get(i);
+                    window.add(pool.submit(() -> label(labeler, p, i)));
+                }
+                Judgement j;
+                try {
+                    j = window.peekFirst().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("labeling interrupted after " + counts[1] + " records");
+                } catch (ExecutionException e) {
+                    // a labeler returns FAILED for a bad answer; an exception is a programming error
+                    Throwable c = e.getCause();
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (c instanceof Error er) {
+                        throw er;
+                    }
+                    throw new IllegalStateException("labeler " + labeler.name() + " failed on pair "
+                            + pairs.get(todo.get(window0)).id(), c);
+                }
+                window.pollFirst();
+                int i = todo.get(window0++);
+                write(out, pairs.get(i), i, labeler, j, clock, counts, onRecord);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -45,6 +45,11 @@ import java.util.logging.Logger;
  * at least a {@code Retry-After} of seconds when the server sends one). Other statuses,
  * non-JSON or truncated bodies, and unparseable verdicts are recorded failures at once.
  *
+ * <p><b>Concurrency.</b> {@link #label} may be called from many threads at once (the labeling
+ * run's {@code concurrency}): requests share one {@code HttpClient}, the rate limit holds across
+ * all of them, and a {@link CircuitBreaker} pauses every thread once the server has failed
+ * {@code circuitBreaker} times in a row.
+ *
  * <p><b>API key.</b> Read once from an environment variable or a file the user names, sent as
  * {@code Authorization: Bearer}, and masked as {@code ***} in anything the judge logs, records
  * or prints (including server error bodies that echo it).
@@ -79,6 +84,7 @@ public final class HttpJudge implements PreferenceLabeler {
     private final String apiKeySource;
     private final String apiKey; // never logged, recorded or printed; see redact()
     private final RateLimiter limiter;
+    private final CircuitBreaker breaker;
     private final HttpClient client;
 
     private HttpJudge(Builder b, String apiKey) {
@@ -98,6 +104,7 @@ public final class HttpJudge implements PreferenceLabeler {
         this.apiKeySource = b.apiKeySource;
         this.apiKey = apiKey;
         this.limiter = new RateLimiter(b.requestsPerSecond);
+        this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerPause);
         this.client = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -152,7 +159,9 @@ public final class HttpJudge implements PreferenceLabeler {
         String lastError = "no attempt made";
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             long retryAfterMs = 0;
+            boolean serverFailure = true;       // unless the server answers, this attempt counts against it
             try {
+                breaker.awaitClosed();
                 limiter.acquire();
                 HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint).timeout(readTimeout)
                         .header("Content-Type", "application/json")
@@ -160,14 +169,18 @@ public final class HttpJudge implements PreferenceLabeler {
                 if (apiKey != null) rb.header("Authorization", "Bearer " + apiKey);
                 HttpResponse<String> resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int status = resp.statusCode();
+                serverFailure = status == 429 || status / 100 == 5;
+                breaker.record(serverFailure);
                 if (status / 100 == 2) return parseResponse(resp.body());
                 String err = "HTTP " + status + ": " + excerpt(resp.body());
-                if (status != 429 && status / 100 != 5) return new Outcome(null, err);
+                if (!serverFailure) return new Outcome(null, err);
                 lastError = err;
                 retryAfterMs = resp.headers().firstValue("Retry-After").map(HttpJudge::seconds).orElse(0L);
             } catch (HttpTimeoutException e) {
+                breaker.record(true);
                 lastError = "timed out after " + readTimeout.toMillis() + " ms";
             } catch (IOException e) {
+                breaker.record(true);
                 lastError = "I/O error: " + e.getClass().getSimpleName() + ": " + redact(String.valueOf(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -236,6 +249,17 @@ public final class HttpJudge implements PreferenceLabeler {
         return "http-judge";
     }
 
+    /** True: calls share one thread-safe {@code HttpClient}, rate limiter and circuit breaker. */
+    @Override
+    public boolean concurrent() {
+        return true;
+    }
+
+    /** The breaker shared by this judge's calls (how often it opened, for progress and tests). */
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
     @Override
     public String version() {
         return VERSION;
@@ -281,6 +305,8 @@ public final class HttpJudge implements PreferenceLabeler {
         private Duration readTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private double requestsPerSecond = 0;
+        private int breakerThreshold = 8;
+        private Duration breakerPause = Duration.ofSeconds(10);
         private String apiKeyEnv;
         private Path apiKeyFile;
         private String apiKeySource = "none";
@@ -360,6 +386,21 @@ public final class HttpJudge implements PreferenceLabeler {
         public Builder requestsPerSecond(double rps) {
             if (!(rps >= 0)) throw new IllegalArgumentException("requestsPerSecond must be >= 0, got " + rps);
             this.requestsPerSecond = rps;
+            return this;
+        }
+
+        /**
+         * After {@code failures} consecutive retryable failures (timeouts, I/O errors, 429, 5xx) across
+         * all threads, every request waits {@code pause} before the next attempt ({@link CircuitBreaker});
+         * default 8 failures, 10 s; 0 failures turns it off.
+         */
+        public Builder circuitBreaker(int failures, Duration pause) {
+            if (failures < 0) throw new IllegalArgumentException("circuit breaker failures must be >= 0, got " + failures);
+            if (pause == null || pause.isNegative()) {
+                throw new IllegalArgumentException("circuit breaker pause must be >= 0, got " + pause);
+            }
+            this.breakerThreshold = failures;
+            this.breakerPause = pause;
             return this;
         }
 

@@ -38,6 +38,15 @@ public interface PreferenceLabeler {
         return out;
     }
 
+    /**
+     * Whether {@link #label(LabelPair)} may be called from several threads at once. A labeling run
+     * with {@code concurrency > 1} keeps that many calls in flight only for labelers that say yes
+     * (a server-backed judge); others are called one pair at a time. Default false.
+     */
+    default boolean concurrent() {
+        return false;
+    }
+
     /** Short name written to every record, e.g. {@code "rule-judge"}. */
     String name();
 

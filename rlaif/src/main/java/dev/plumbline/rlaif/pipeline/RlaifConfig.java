@@ -111,6 +111,8 @@ public final class RlaifConfig {
         public String url = "";
         public String model = "";
         public String apiKeyEnv = "PLUMBLINE_JUDGE_API_KEY";
+        /** For kind=http: requests in flight at once (records are still written in order, exactly once). */
+        public int concurrency = 1;
     }
 
     /**
@@ -343,6 +345,9 @@ public final class RlaifConfig {
         fraction(p, "labeler.misjudgeRate", labeler.misjudgeRate);
         fraction(p, "labeler.positionBias", labeler.positionBias);
         fraction(p, "labeler.noise", labeler.noise);
+        if (labeler.concurrency < 1 || labeler.concurrency > 4096) {
+            p.add("labeler.concurrency must lie in [1, 4096], got " + labeler.concurrency);
+        }
         if (labeler.kind.equals("http") && labeler.url.isBlank()) {
             p.add("labeler.url is required when labeler.kind is http");
         }

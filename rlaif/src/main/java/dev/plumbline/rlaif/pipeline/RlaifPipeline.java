@@ -353,7 +353,7 @@ public final class RlaifPipeline {
         StageProgress bar = new StageProgress(log, LABEL, pairs.size());
         int[] done = {0};
         LabelingRun.Summary sum = LabelingRun.run(pairs, labeler, run.file("preferences.jsonl"), Jsonl.Mode.RESUME,
-                Clock.systemUTC(), r -> bar.update(++done[0], ""));
+                Clock.systemUTC(), r -> bar.update(++done[0], ""), cfg.labeler.concurrency);
         List<PreferenceRecord> prefs = Jsonl.read(run.file("preferences.jsonl"), PreferenceRecord.class);
         LabelAudit audit = LabelAudit.of(gold, prefs);
         bar.finish(String.format(Locale.ROOT, "%d labeled (%d failed), agreement with gold %.3f on %d decisive pairs",
