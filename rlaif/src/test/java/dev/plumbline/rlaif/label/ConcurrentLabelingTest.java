@@ -181,6 +181,30 @@ class ConcurrentLabelingTest {
     }
 
     @Test
+    void theCliLabelsWithRequestsInFlightAndRejectsZero(@TempDir Path dir) throws Exception {
+        server = new FakeChatServer(rightAnswer(10, null));
+        Path in = dir.resolve("pairs.jsonl"), out = dir.resolve("prefs.jsonl");
+        StringBuilder jsonl = new StringBuilder();
+        for (PairRecord p : pairs(12)) jsonl.append(Jsonl.MAPPER.writeValueAsString(p)).append('\n');
+        java.nio.file.Files.writeString(in, jsonl);
+        java.io.StringWriter err = new java.io.StringWriter(), o = new java.io.StringWriter();
+        int code = dev.plumbline.rlaif.cli.Main.run(new String[] {"label", "--judge", "http", "--base-url", server.baseUrl(),
+                "--model", "m", "--input", in.toString(), "--output", out.toString(), "--concurrency", "6"},
+                new java.io.PrintWriter(o), new java.io.PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertTrue(maxInFlight.get() > 1, "requests overlapped: " + maxInFlight.get());
+        List<PreferenceRecord> rs = Jsonl.read(out, PreferenceRecord.class);
+        assertEquals(12, rs.size());
+        for (int i = 0; i < 12; i++) assertEquals(i % 2 == 0 ? Preference.A : Preference.B, rs.get(i).label());
+        err = new java.io.StringWriter();
+        code = dev.plumbline.rlaif.cli.Main.run(new String[] {"label", "--judge", "http", "--base-url", server.baseUrl(),
+                "--model", "m", "--input", in.toString(), "--output", dir.resolve("x.jsonl").toString(), "--concurrency", "0"},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--concurrency"), err.toString());
+    }
+
+    @Test
     void theBreakerOpensAfterTheThresholdHoldsCallersAndClosesOnSuccess() throws Exception {
         long[] now = {0};
         List<Long> slept = new ArrayList<>();
