@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Writes safetensors: 8-byte little-endian header length, a UTF-8 JSON header padded with spaces
  * to a multiple of 8 bytes (as the Python implementation does), then each tensor's little-endian
- * row-major data in the order given, with no gaps. {@code __metadata__} comes first and is
- * omitted when empty. Entries are stored as their {@code dtype}: F32, I32, or BF16 rounded to
+ * row-major data in the order given, with no gaps. {@code __metadata__} comes first, its keys
+ * sorted (so the same weights and metadata always give the same bytes), and is omitted when empty. Entries are stored as their {@code dtype}: F32, I32, or BF16 rounded to
  * nearest-even from the entry's floats; {@code storedDtype} is ignored.
  *
  * <pre>{@code
@@ -150,9 +150,15 @@ public final class SafetensorsWriter {
             if (!metadata.isEmpty()) {
                 g.writeFieldName("__metadata__");
                 g.writeStartObject();
+                // sorted by key: a Map.of's iteration order changes from one JVM run to the next, and
+                // the same weights must give the same file bytes
+                java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
                 for (Map.Entry<String, String> m : metadata.entrySet()) {
-                    g.writeStringField(Objects.requireNonNull(m.getKey(), "metadata key"),
+                    sorted.put(Objects.requireNonNull(m.getKey(), "metadata key"),
                             Objects.requireNonNull(m.getValue(), "metadata value"));
+                }
+                for (Map.Entry<String, String> m : sorted.entrySet()) {
+                    g.writeStringField(m.getKey(), m.getValue());
                 }
                 g.writeEndObject();
             }

@@ -73,6 +73,21 @@ class SafetensorsWriterTest {
     }
 
     @Test
+    void metadataKeysAreWrittenSortedSoTheBytesDoNotDependOnMapOrder() {
+        List<SafetensorsEntry> e = List.of(SafetensorsEntry.f32("w", new int[] {1}, new float[] {3f}));
+        Map<String, String> ab = new LinkedHashMap<>(), ba = new LinkedHashMap<>();
+        ab.put("layers", "1");
+        ab.put("heads", "2");
+        ba.put("heads", "2");
+        ba.put("layers", "1");
+        byte[] x = SafetensorsWriter.toBytes(e, ab), y = SafetensorsWriter.toBytes(e, ba);
+        assertArrayEquals(x, y);
+        String header = new String(x, 8, (int) ByteBuffer.wrap(x, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+                StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{\"heads\":\"2\",\"layers\":\"1\"}"), header);
+    }
+
+    @Test
     void bf16RoundsToNearestEven() {
         assertEquals(0x3F80, SafetensorsWriter.floatToBf16(1.00390625f));        // tie -> even (down)
         assertEquals(0x3F82, SafetensorsWriter.floatToBf16(1.01171875f));        // tie -> even (up)

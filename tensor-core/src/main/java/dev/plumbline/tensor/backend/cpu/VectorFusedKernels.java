@@ -3,7 +3,7 @@
  * cross-entropy, layernorm, attention; forward and backward). Same results as
  * ScalarFusedKernels to float rounding; see FusedKernels for the shapes.
  *
- * Three building blocks, all over FloatVector.SPECIES_PREFERRED (8 floats on AVX2):
+ * Building blocks, all over FloatVector.SPECIES_PREFERRED (V = 4, 8 or 16 floats):
  *
  *   exp(x)    float exp: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, Cephes' degree-6
  *             polynomial (≈ 1–2 ulp against Math.exp rounded to float), scaled by 2^n as two
@@ -11,10 +11,20 @@
  *             underflow (subnormals, → 0 below −103.9) come out as Math.exp's do. x is clamped
  *             to [−110, 89] first with Math.max/min semantics, so NaN stays NaN, −∞ gives 0 and
  *             +∞ gives +∞.
- *   sums      lane-wise float partial sums, flushed to a double every BLOCK elements: each lane
- *             adds at most BLOCK/V floats, so the error stays at float rounding of a short sum
- *             while the loop runs at vector speed (the scalar kernels' serial `double += ` chain
- *             runs at one add per 4 cycles and is not vectorised by C2).
+ *   sums      float partial sums in L = 16 LOGICAL lanes, whatever the hardware width: the row
+ *             is walked in steps of 16 elements, element j always goes to logical lane j mod 16
+ *             (held as 16/V vectors of V lanes: 1 on AVX-512, 2 on AVX2, 4 on SSE), the lanes are
+ *             combined in one fixed pairwise tree (lane i + lane i+8, then +4, +2, +1) and
+ *             flushed to a double every BLOCK elements; the n mod 16 tail is a scalar loop that
+ *             starts at the same column on every machine. So a sum's bits never depend on V
+ *             (SPECIES_PREFERRED), i.e. on -XX:UseAVX / MaxVectorSize or the CPU. Each lane adds
+ *             at most BLOCK/16 floats, so the error stays at float rounding of a short sum.
+ *   no FMA    products are rounded, then added (a·b + c, as in plain Java), never fused: a
+ *             CPU without FMA (or -XX:UseAVX=0, where UseFMA is off) would run Vector.fma and
+ *             Math.fma as a per-lane BigDecimal fallback, ~40x slower (measured: the
+ *             DeterminismHash cases take 77 s instead of 1.9 s), and mixing fused vector bodies
+ *             with unfused scalar tails made a value depend on its column's position relative
+ *             to the vector length.
  *   rows      every kernel keeps the scalar version's passes over one row, but each pass is a
  *             vector loop over an L1/L2-resident row; per-row work only, so the split across
  *             threads never changes a result.
@@ -35,6 +45,10 @@ final class VectorFusedKernels implements FusedKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> SI = S.vectorShape().withLanes(int.class);
     private static final int V = S.length();
+    /** Logical lanes of every sum: the same on every machine (a multiple of any x86 float V). */
+    private static final int L = 16;
+    /** Vectors per logical 16-lane accumulator: 1 (AVX-512), 2 (AVX2), 4 (SSE / 128-bit). */
+    private static final int K = L / V;
     /** Elements per float-lane partial sum before it is added to the double total. */
     private static final int BLOCK = 512;
 
@@ -49,7 +63,7 @@ final class VectorFusedKernels implements FusedKernels {
             P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     VectorFusedKernels() {
-        if (V < 4 || SI.length() != V) {
+        if (V < 4 || V > L || L % V != 0 || SI.length() != V) {
             // no real SIMD behind the API (e.g. a 64-bit preferred species): scalar is as good
             throw new UnsupportedOperationException("preferred float species has " + V + " lanes");
         }
@@ -70,17 +84,17 @@ final class VectorFusedKernels implements FusedKernels {
     /** Lane-wise e^x; see the file header for range and special values. */
     static FloatVector exp(FloatVector x) {
         x = x.max(EXP_LO).min(EXP_HI); // Math.max/min semantics: NaN propagates
-        FloatVector t = x.fma(LOG2E, MAGIC); // n + MAGIC, n = round(x·log2 e)
+        FloatVector t = x.mul(LOG2E).add(MAGIC); // n + MAGIC, n = round(x·log2 e)
         FloatVector n = t.sub(MAGIC);
         IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r); // r = x − n·ln2, |r| ≤ ln2/2
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, FloatVector.broadcast(S, P2));
-        p = p.fma(r, FloatVector.broadcast(S, P3));
-        p = p.fma(r, FloatVector.broadcast(S, P4));
-        p = p.fma(r, FloatVector.broadcast(S, P5));
-        p = p.fma(r.mul(r), r.add(1f)); // (the scalar twin rounds identically) // 1 + r + r²·poly(r)
+        FloatVector r = x.sub(n.mul(LN2_HI)); // exact: LN2_HI has 9 significant bits
+        r = r.sub(n.mul(LN2_LO)); // r = x − n·ln2, |r| ≤ ln2/2 (+ rounding)
+        FloatVector p = r.mul(P0).add(P1);
+        p = p.mul(r).add(P2);
+        p = p.mul(r).add(P3);
+        p = p.mul(r).add(P4);
+        p = p.mul(r).add(P5);
+        p = p.mul(r.mul(r)).add(r.add(1f)); // 1 + r + r²·poly(r)
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -88,34 +102,50 @@ final class VectorFusedKernels implements FusedKernels {
         return p.mul(s1).mul(s2);
     }
 
-    /** Scalar twin of {@link #exp(FloatVector)} for row tails, so a value never depends on its column. */
+    /**
+     * Scalar twin of {@link #exp(FloatVector)} for row tails, so a value never depends on its column:
+     * the same operations in the same order, each rounded to float.
+     */
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_LO), EXP_HI);
-        float t = Math.fma(x, LOG2E, MAGIC);
+        float t = x * LOG2E + MAGIC;
         float n = t - MAGIC;
         int ni = Float.floatToRawIntBits(t) - MAGIC_BITS;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, P0, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        p = Math.fma(p, r * r, r + 1f);
+        float r = x - n * LN2_HI;
+        r = r - n * LN2_LO;
+        float p = r * P0 + P1;
+        p = p * r + P2;
+        p = p * r + P3;
+        p = p * r + P4;
+        p = p * r + P5;
+        p = p * (r * r) + (r + 1f);
         int n1 = ni >> 1, n2 = ni - n1;
         return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
     /**
-     * Σ of a vector's lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order
-     * unspecified, so a sum could differ between interpreted and compiled code — and the same seed
-     * must give the same numbers in every run.
+     * Σ of the 16 logical lanes a0 (lanes 0..V-1), a1 (V..2V-1), a2, a3 in one fixed pairwise order:
+     * lane i += lane i+8, then i+4, i+2, i+1. The same additions happen for every V (unused
+     * arguments are ignored), so the result does not depend on the hardware vector length.
+     * {@code reduceLanes(ADD)} leaves its order unspecified and is not used.
      */
-    private static float sumLanes(FloatVector v) {
-        for (int w = V / 2; w >= 1; w >>= 1) {
-            v = v.add(v.slice(w));
+    private static float sumLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        if (K == 4) {          // V = 4: logical lanes 0-3 | 4-7 | 8-11 | 12-15
+            a0 = a0.add(a2);   // step 8
+            a1 = a1.add(a3);
         }
-        return v.lane(0);
+        if (K >= 2) {
+            a0 = a0.add(a1);   // step 8 (V = 8) or 4 (V = 4)
+        }
+        for (int w = V / 2; w >= 1; w >>= 1) {
+            a0 = a0.add(a0.slice(w)); // lane i += lane i+w (the rest is not used)
+        }
+        return a0.lane(0);
+    }
+
+    /** Elements of n covered by whole 16-element logical steps (the rest is the scalar tail). */
+    private static int bound(int n) {
+        return n & -L;
     }
 
     /** max of x[a .. a+n), NaN if any is NaN, −∞ for n = 0. */
@@ -135,17 +165,29 @@ final class VectorFusedKernels implements FusedKernels {
         return m;
     }
 
+    // The sums below share one shape: j walks [0, bound(n)) in 16-element steps, in blocks of
+    // BLOCK; logical lanes 0..15 live in a0..a3 (V lanes each, K of them used); each block's lanes
+    // are combined by sumLanes and added to a double; then the scalar tail. K is a constant, so
+    // C2 folds the `if (K > ...)` away.
+
     @Override
     public double sum(float[] x, int a, int n) {
         double sum = 0;
-        int j = 0, ub = S.loopBound(n);
+        int j = 0, ub = bound(n);
         while (j < ub) {
             int end = Math.min(ub, j + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (; j < end; j += V) {
-                acc = acc.add(FloatVector.fromArray(S, x, a + j));
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; j < end; j += L) {
+                a0 = a0.add(FloatVector.fromArray(S, x, a + j));
+                if (K > 1) {
+                    a1 = a1.add(FloatVector.fromArray(S, x, a + j + V));
+                }
+                if (K > 2) {
+                    a2 = a2.add(FloatVector.fromArray(S, x, a + j + 2 * V));
+                    a3 = a3.add(FloatVector.fromArray(S, x, a + j + 3 * V));
+                }
             }
-            sum += sumLanes(acc);
+            sum += sumLanes(a0, a1, a2, a3);
         }
         for (; j < n; j++) {
             sum += x[a + j];
@@ -153,17 +195,25 @@ final class VectorFusedKernels implements FusedKernels {
         return sum;
     }
 
-    /** Σ x[a+j]·y[b+j], j < n. */
+    /** Σ x[a+j]·y[b+j], j < n (each product rounded to float, then added). */
     private static double dot(float[] x, int a, float[] y, int b, int n) {
         double sum = 0;
-        int j = 0, ub = S.loopBound(n);
+        int j = 0, ub = bound(n);
         while (j < ub) {
             int end = Math.min(ub, j + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (; j < end; j += V) {
-                acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; j < end; j += L) {
+                a0 = a0.add(FloatVector.fromArray(S, x, a + j).mul(FloatVector.fromArray(S, y, b + j)));
+                if (K > 1) {
+                    a1 = a1.add(FloatVector.fromArray(S, x, a + j + V).mul(FloatVector.fromArray(S, y, b + j + V)));
+                }
+                if (K > 2) {
+                    int j2 = j + 2 * V, j3 = j + 3 * V;
+                    a2 = a2.add(FloatVector.fromArray(S, x, a + j2).mul(FloatVector.fromArray(S, y, b + j2)));
+                    a3 = a3.add(FloatVector.fromArray(S, x, a + j3).mul(FloatVector.fromArray(S, y, b + j3)));
+                }
             }
-            sum += sumLanes(acc);
+            sum += sumLanes(a0, a1, a2, a3);
         }
         for (; j < n; j++) {
             sum += x[a + j] * y[b + j];
@@ -171,16 +221,24 @@ final class VectorFusedKernels implements FusedKernels {
         return sum;
     }
 
-    /** Float dot product for short rows (attention's D): one accumulator, no double finish. */
+    /** Float dot product for short rows (attention's D): one 16-lane accumulator, no double finish. */
     private static float dotF(float[] x, int a, float[] y, int b, int n) {
-        int j = 0, ub = S.loopBound(n);
+        int j = 0, ub = bound(n);
         float s = 0f;
         if (ub > 0) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; j < ub; j += V) {
-                acc = FloatVector.fromArray(S, x, a + j).fma(FloatVector.fromArray(S, y, b + j), acc);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; j < ub; j += L) {
+                a0 = a0.add(FloatVector.fromArray(S, x, a + j).mul(FloatVector.fromArray(S, y, b + j)));
+                if (K > 1) {
+                    a1 = a1.add(FloatVector.fromArray(S, x, a + j + V).mul(FloatVector.fromArray(S, y, b + j + V)));
+                }
+                if (K > 2) {
+                    int j2 = j + 2 * V, j3 = j + 3 * V;
+                    a2 = a2.add(FloatVector.fromArray(S, x, a + j2).mul(FloatVector.fromArray(S, y, b + j2)));
+                    a3 = a3.add(FloatVector.fromArray(S, x, a + j3).mul(FloatVector.fromArray(S, y, b + j3)));
+                }
             }
-            s = sumLanes(acc);
+            s = sumLanes(a0, a1, a2, a3);
         }
         for (; j < n; j++) {
             s += x[a + j] * y[b + j];
@@ -191,14 +249,21 @@ final class VectorFusedKernels implements FusedKernels {
     /** Σ e^(x[a+j] − shift), j < n. */
     private static double expSum(float[] x, int a, float shift, int n) {
         double sum = 0;
-        int j = 0, ub = S.loopBound(n);
+        int j = 0, ub = bound(n);
         while (j < ub) {
             int end = Math.min(ub, j + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (; j < end; j += V) {
-                acc = acc.add(exp(FloatVector.fromArray(S, x, a + j).sub(shift)));
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; j < end; j += L) {
+                a0 = a0.add(exp(FloatVector.fromArray(S, x, a + j).sub(shift)));
+                if (K > 1) {
+                    a1 = a1.add(exp(FloatVector.fromArray(S, x, a + j + V).sub(shift)));
+                }
+                if (K > 2) {
+                    a2 = a2.add(exp(FloatVector.fromArray(S, x, a + j + 2 * V).sub(shift)));
+                    a3 = a3.add(exp(FloatVector.fromArray(S, x, a + j + 3 * V).sub(shift)));
+                }
             }
-            sum += sumLanes(acc);
+            sum += sumLanes(a0, a1, a2, a3);
         }
         for (; j < n; j++) {
             sum += exp(x[a + j] - shift);
@@ -209,16 +274,29 @@ final class VectorFusedKernels implements FusedKernels {
     /** out[o+j] = e^(x[a+j] − shift), j < n; returns their sum. */
     private static double expStoreSum(float[] x, int a, float shift, float[] out, int o, int n) {
         double sum = 0;
-        int j = 0, ub = S.loopBound(n);
+        int j = 0, ub = bound(n);
         while (j < ub) {
             int end = Math.min(ub, j + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (; j < end; j += V) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; j < end; j += L) {
                 FloatVector e = exp(FloatVector.fromArray(S, x, a + j).sub(shift));
                 e.intoArray(out, o + j);
-                acc = acc.add(e);
+                a0 = a0.add(e);
+                if (K > 1) {
+                    e = exp(FloatVector.fromArray(S, x, a + j + V).sub(shift));
+                    e.intoArray(out, o + j + V);
+                    a1 = a1.add(e);
+                }
+                if (K > 2) {
+                    e = exp(FloatVector.fromArray(S, x, a + j + 2 * V).sub(shift));
+                    e.intoArray(out, o + j + 2 * V);
+                    a2 = a2.add(e);
+                    e = exp(FloatVector.fromArray(S, x, a + j + 3 * V).sub(shift));
+                    e.intoArray(out, o + j + 3 * V);
+                    a3 = a3.add(e);
+                }
             }
-            sum += sumLanes(acc);
+            sum += sumLanes(a0, a1, a2, a3);
         }
         for (; j < n; j++) {
             float e = exp(x[a + j] - shift);
@@ -350,15 +428,25 @@ final class VectorFusedKernels implements FusedKernels {
                 int a = xo + r * c, o = r * c;
                 float mu = (float) (sum(x, a, c) / c);
                 double s2 = 0;
-                int j = 0;
-                while (j < ub) {
-                    int end = Math.min(ub, j + BLOCK);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (; j < end; j += V) {
+                int j = 0, lb = bound(c);
+                while (j < lb) {
+                    int end = Math.min(lb, j + BLOCK);
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    for (; j < end; j += L) {
                         FloatVector d = FloatVector.fromArray(S, x, a + j).sub(mu);
-                        acc = d.fma(d, acc);
+                        a0 = a0.add(d.mul(d));
+                        if (K > 1) {
+                            d = FloatVector.fromArray(S, x, a + j + V).sub(mu);
+                            a1 = a1.add(d.mul(d));
+                        }
+                        if (K > 2) {
+                            d = FloatVector.fromArray(S, x, a + j + 2 * V).sub(mu);
+                            a2 = a2.add(d.mul(d));
+                            d = FloatVector.fromArray(S, x, a + j + 3 * V).sub(mu);
+                            a3 = a3.add(d.mul(d));
+                        }
                     }
-                    s2 += sumLanes(acc);
+                    s2 += sumLanes(a0, a1, a2, a3);
                 }
                 for (; j < c; j++) {
                     float d = x[a + j] - mu;
@@ -404,21 +492,36 @@ final class VectorFusedKernels implements FusedKernels {
                 int a = xo + r * c, g = go + r * c, o = r * c;
                 float mu = mean[r], rs = rstd[r];
                 double sumD = 0, sumDN = 0;
-                int j = 0;
-                while (j < ub) {
-                    int end = Math.min(ub, j + BLOCK);
-                    FloatVector accD = FloatVector.zero(S), accDN = FloatVector.zero(S);
-                    for (; j < end; j += V) {
-                        FloatVector d = FloatVector.fromArray(S, gy, g + j);
-                        if (w != null) {
-                            d = d.mul(FloatVector.fromArray(S, w, wo + j));
+                int j = 0, lb = bound(c);
+                while (j < lb) {
+                    int end = Math.min(lb, j + BLOCK);
+                    FloatVector d0 = FloatVector.zero(S), d1 = d0, d2 = d0, d3 = d0;
+                    FloatVector n0 = d0, n1 = d0, n2 = d0, n3 = d0;
+                    for (; j < end; j += L) {
+                        for (int u = 0; u < K; u++) { // K is constant: C2 unrolls this fully
+                            int jj = j + u * V;
+                            FloatVector d = FloatVector.fromArray(S, gy, g + jj);
+                            if (w != null) {
+                                d = d.mul(FloatVector.fromArray(S, w, wo + jj));
+                            }
+                            FloatVector dn = d.mul(FloatVector.fromArray(S, x, a + jj).sub(mu).mul(rs));
+                            if (u == 0) {
+                                d0 = d0.add(d);
+                                n0 = n0.add(dn);
+                            } else if (u == 1) {
+                                d1 = d1.add(d);
+                                n1 = n1.add(dn);
+                            } else if (u == 2) {
+                                d2 = d2.add(d);
+                                n2 = n2.add(dn);
+                            } else {
+                                d3 = d3.add(d);
+                                n3 = n3.add(dn);
+                            }
                         }
-                        FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
-                        accD = accD.add(d);
-                        accDN = d.fma(nv, accDN);
                     }
-                    sumD += sumLanes(accD);
-                    sumDN += sumLanes(accDN);
+                    sumD += sumLanes(d0, d1, d2, d3);
+                    sumDN += sumLanes(n0, n1, n2, n3);
                 }
                 for (; j < c; j++) {
                     float d = gy[g + j] * (w == null ? 1f : w[wo + j]);
@@ -526,7 +629,7 @@ final class VectorFusedKernels implements FusedKernels {
                     FloatVector pv = FloatVector.broadcast(S, pj);
                     int va = vb + j * d, e = 0;
                     for (; e < ub; e += V) {
-                        FloatVector.fromArray(S, v, va + e).fma(pv, FloatVector.fromArray(S, acc, e)).intoArray(acc, e);
+                        FloatVector.fromArray(S, acc, e).add(FloatVector.fromArray(S, v, va + e).mul(pv)).intoArray(acc, e);
                     }
                     for (; e < d; e++) {
                         acc[e] += pj * v[va + e];
@@ -596,10 +699,10 @@ final class VectorFusedKernels implements FusedKernels {
                         int ka = kb + j * d, kg = kvo + j * d, e = 0;
                         for (; e < ub; e += V) {
                             FloatVector gov = FloatVector.fromArray(S, go, ga + e);
-                            gov.fma(pv, FloatVector.fromArray(S, gv, kg + e)).intoArray(gv, kg + e);
-                            FloatVector.fromArray(S, k, ka + e).fma(dsv, FloatVector.fromArray(S, gq, oa + e))
+                            FloatVector.fromArray(S, gv, kg + e).add(gov.mul(pv)).intoArray(gv, kg + e);
+                            FloatVector.fromArray(S, gq, oa + e).add(FloatVector.fromArray(S, k, ka + e).mul(dsv))
                                     .intoArray(gq, oa + e);
-                            FloatVector.fromArray(S, q, qa + e).fma(dsv, FloatVector.fromArray(S, gk, kg + e))
+                            FloatVector.fromArray(S, gk, kg + e).add(FloatVector.fromArray(S, q, qa + e).mul(dsv))
                                     .intoArray(gk, kg + e);
                         }
                         for (; e < d; e++) {
