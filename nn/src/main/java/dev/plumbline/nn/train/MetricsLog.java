@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeSet;
 
 /**
  * Appends metric records to a JSONL file.
@@ -43,11 +46,30 @@ public final class MetricsLog implements Closeable {
                 StandardOpenOption.APPEND));
     }
 
-    /** Writes one record as a line and flushes it. */
+    /**
+     * Writes one record as a line and flushes it. An ordered map ({@link LinkedHashMap},
+     * {@link SortedMap}) keeps its order; any other (such as {@code Map.of}, whose iteration order
+     * changes from one JVM run to the next) is written with {@code "step"} first and the other keys
+     * sorted, so the same run writes the same bytes.
+     */
     public void write(Map<String, ?> record) throws IOException {
-        out.write(JSON.writeValueAsString(record));
+        out.write(JSON.writeValueAsString(stableOrder(record)));
         out.newLine();
         out.flush();
+    }
+
+    static Map<String, ?> stableOrder(Map<String, ?> record) {
+        if (record instanceof LinkedHashMap || record instanceof SortedMap) {
+            return record;
+        }
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        if (record.containsKey("step")) {
+            ordered.put("step", record.get("step"));
+        }
+        for (String k : new TreeSet<>(record.keySet())) {
+            ordered.putIfAbsent(k, record.get(k));
+        }
+        return ordered;
     }
 
     /**

@@ -170,7 +170,11 @@ public final class ReplicatedExperiment {
                     }
                     Replicates r = Replicates.of(k, new long[v.length], v);
                     double[] ci = r.n() < 2 ? new double[] {Double.NaN, Double.NaN} : r.interval(0.95);
-                    arm.put(k, Map.of("mean", finite(r.mean()), "lo", finite(ci[0]), "hi", finite(ci[1])));
+                    Map<String, Object> stat = new LinkedHashMap<>();
+                    stat.put("mean", finite(r.mean()));
+                    stat.put("lo", finite(ci[0]));
+                    stat.put("hi", finite(ci[1]));
+                    arm.put(k, stat);
                 }
                 armsOut.add(arm);
             }

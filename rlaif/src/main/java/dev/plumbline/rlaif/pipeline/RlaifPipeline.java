@@ -47,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs the RLAIF stages over a {@link RunDirectory}. Each stage reads what earlier stages wrote,
@@ -219,8 +220,8 @@ public final class RlaifPipeline {
         }
         Jsonl.writeAtomic(run.file("pairs.jsonl"), pairs);
         bar.finish(pairs.size() + " pairs, " + identical + " with identical responses");
-        run.markDone(SAMPLE, Map.of("pairs", pairs.size(), "identical", identical,
-                "seconds", (System.nanoTime() - t0) / 1e9, "flops", FlopCounter.since(f0)));
+        run.markDone(SAMPLE, new TreeMap<>(Map.of("pairs", pairs.size(), "identical", identical,
+                "seconds", (System.nanoTime() - t0) / 1e9, "flops", FlopCounter.since(f0))));
     }
 
     // ---- 3. AI labels ---------------------------------------------------------------------------------
@@ -474,8 +475,8 @@ public final class RlaifPipeline {
         }
         Policies.save(policy, run.file("ppo"));
         bar.finish("PPO done");
-        run.markDone(PPO, Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
-                "flops", FlopCounter.since(f0)));
+        run.markDone(PPO, new TreeMap<>(Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
+                "flops", FlopCounter.since(f0))));
     }
 
     /** The PPO-trained policy. */
@@ -531,8 +532,8 @@ public final class RlaifPipeline {
         out.put("flops", FlopCounter.since(f0));
         List<Map<String, String>> examples = new ArrayList<>();
         for (int i = 0; i < Math.min(12, prompts.size()); i++) {
-            examples.add(Map.of("prompt", prompts.get(i), "sft", responses.get("sft").get(i), "ppo",
-                    responses.get("ppo").get(i)));
+            examples.add(new TreeMap<>(Map.of("prompt", prompts.get(i), "sft", responses.get("sft").get(i), "ppo",
+                    responses.get("ppo").get(i))));
         }
         out.put("examples", examples);
         run.write("eval.json", RlaifConfig.MAPPER.writeValueAsString(out));
