@@ -35,7 +35,11 @@ class CrashResumeTest {
     @Test
     void killedRunsResumeToTheSameResult(@TempDir Path dir) throws Exception {
         Path reference = dir.resolve("reference");
+        long t0 = System.nanoTime();
         RlaifPipeline.open(reference, config(), new PrintStream(new ByteArrayOutputStream())).runAll();
+        // kill delays scale with how long a whole run takes on this machine (plus a JVM start):
+        // a fixed bound let a fast machine finish the run before the first kill
+        int bound = (int) Math.max(500, (System.nanoTime() - t0) / 1_000_000) + 800;
 
         Path cfgFile = dir.resolve("pipeline.json");
         Files.writeString(cfgFile, config().toJson());
@@ -43,15 +47,22 @@ class CrashResumeTest {
         long seed = TestSeeds.seed("CrashResumeTest.killedRunsResumeToTheSameResult");
         Random rnd = new Random(seed);
         int kills = 0;
-        for (int attempt = 0; attempt < 12; attempt++) {
+        for (int attempt = 0; attempt < 16; attempt++) {
             Process p = child(run, cfgFile, dir.resolve("child-" + attempt + ".log"));
             boolean finished;
-            if (attempt < 4) {
-                // kill somewhere in the first seconds: JVM start, SFT, sampling, labeling, pθ or PPO
-                finished = p.waitFor(800 + rnd.nextInt(4000), TimeUnit.MILLISECONDS);
+            if (attempt < 4 || kills == 0) {
+                // kill somewhere in the run: JVM start, SFT, sampling, labeling, pθ or PPO
+                finished = p.waitFor(200 + rnd.nextInt(bound), TimeUnit.MILLISECONDS);
                 if (!finished) {
                     p.destroyForcibly().waitFor();   // SIGKILL: no shutdown hooks, no flushing
                     kills++;
+                    continue;
+                }
+                if (kills == 0) {
+                    // finished before any kill: start over with shorter delays
+                    assertEquals(0, p.exitValue(), "child exit code; log:\n" + Files.readString(dir.resolve("child-" + attempt + ".log")));
+                    deleteRecursively(run);
+                    bound = Math.max(300, bound / 2);
                     continue;
                 }
             } else {
@@ -77,6 +88,17 @@ class CrashResumeTest {
         ((ObjectNode) a).remove("seconds");
         ((ObjectNode) b).remove("seconds");
         assertEquals(a, b, "evaluation" + why);
+    }
+
+    private static void deleteRecursively(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path q : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     private static Process child(Path run, Path cfg, Path log) throws Exception {
