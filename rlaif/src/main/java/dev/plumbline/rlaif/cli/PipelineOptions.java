@@ -43,8 +43,12 @@ public final class PipelineOptions {
     Integer pairs;
 
     @InRange(min = 0, max = 1_000_000)
-    @Option(names = "--ppo-steps", paramLabel = "N", description = "PPO iterations.")
+    @Option(names = "--ppo-steps", paramLabel = "N", description = "Policy-optimisation iterations (PPO, RLOO or GRPO).")
     Integer ppoSteps;
+
+    @Option(names = "--algorithm", paramLabel = "ALGO",
+            description = "Policy optimiser of the ppo stage: ppo (critic + GAE), rloo (leave-one-out, no critic) or grpo (group-normalised, KL in the loss) (default: ppo).")
+    String algorithm;
 
     @InRange(min = 0, max = 100)
     @Option(names = "--kl-coef", paramLabel = "BETA", description = "KL penalty coefficient β (initial value when adaptive).")
@@ -88,6 +92,7 @@ public final class PipelineOptions {
         if (sftSteps != null) c.sft.steps = sftSteps;
         if (pairs != null) c.sampling.pairs = pairs;
         if (ppoSteps != null) c.ppo.steps = ppoSteps;
+        if (algorithm != null) c.algorithm = algorithm.trim().toLowerCase(java.util.Locale.ROOT);
         if (klCoef != null) c.ppo.klCoef = klCoef;
         if (adaptiveKl != null) c.ppo.adaptiveKl = adaptiveKl;
         if (labelerNoise != null) c.labeler.noise = labelerNoise;
@@ -110,7 +115,7 @@ public final class PipelineOptions {
 
     private boolean anyOverride() {
         return pipelineConfig != null || device != null || seed != null || quick || sftSteps != null || pairs != null
-                || ppoSteps != null || klCoef != null || adaptiveKl != null || labelerNoise != null || positionBias != null
+                || ppoSteps != null || algorithm != null || klCoef != null || adaptiveKl != null || labelerNoise != null || positionBias != null
                 || lengthBias != null || sycophancy != null || ensemble != null;
     }
 }

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plumbline.rlaif.ppo.PpoConfig;
+import dev.plumbline.rlaif.rl.Algorithm;
+import dev.plumbline.rlaif.rl.GroupAdvantages;
+import dev.plumbline.rlaif.rl.GrpoConfig;
+import dev.plumbline.rlaif.rl.GrpoLoss;
+import dev.plumbline.rlaif.rl.RlooConfig;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -211,7 +216,17 @@ public final class RlaifConfig {
     public Labeler labeler = new Labeler();
     public RewardModel rewardModel = new RewardModel();
     public Reward reward = new Reward();
+    /**
+     * The policy optimiser of the {@code ppo} stage: ppo, rloo or grpo. The stage keeps its name
+     * ({@code ppo/}, {@code metrics.jsonl}) whichever runs.
+     */
+    public String algorithm = "ppo";
+    /** Policy-optimisation knobs shared by every algorithm (PPO's own: critic, GAE, value clipping). */
     public PpoConfig ppo = new PpoConfig();
+    /** RLOO's own knobs (used when {@code algorithm} is rloo). */
+    public RlooConfig rloo = new RlooConfig();
+    /** GRPO's own knobs (used when {@code algorithm} is grpo). */
+    public GrpoConfig grpo = new GrpoConfig();
     public Eval eval = new Eval();
 
     /** The JSON mapper for configs (pretty, strict about unknown keys). */
@@ -387,6 +402,39 @@ public final class RlaifConfig {
         }
         positiveReal(p, "ppo.temperature", ppo.temperature);
         positive(p, "ppo.maxNewTokens", ppo.maxNewTokens);
+        Algorithm algo = null;
+        try {
+            algo = Algorithm.parse(algorithm);
+        } catch (IllegalArgumentException e) {
+            p.add("algorithm: " + e.getMessage());
+        }
+        if (rloo.numGenerations < 2) {
+            p.add("rloo.numGenerations must be >= 2, got " + rloo.numGenerations);
+        } else if (algo == Algorithm.RLOO && ppo.batchSize % rloo.numGenerations != 0) {
+            p.add("ppo.batchSize (" + ppo.batchSize + " responses per step) must be divisible by rloo.numGenerations ("
+                    + rloo.numGenerations + ")");
+        }
+        if (grpo.numGenerations < 2) {
+            p.add("grpo.numGenerations must be >= 2, got " + grpo.numGenerations);
+        } else if (algo == Algorithm.GRPO && ppo.batchSize % grpo.numGenerations != 0) {
+            p.add("ppo.batchSize (" + ppo.batchSize + " responses per step) must be divisible by grpo.numGenerations ("
+                    + grpo.numGenerations + ")");
+        }
+        if (!(grpo.beta >= 0)) {
+            p.add("grpo.beta must be >= 0, got " + grpo.beta);
+        }
+        positiveReal(p, "grpo.epsilon", grpo.epsilon);
+        positiveReal(p, "grpo.epsilonHigh", grpo.epsilonHigh);
+        try {
+            GrpoLoss.Type.parse(grpo.lossType);
+        } catch (IllegalArgumentException e) {
+            p.add("grpo.lossType: " + e.getMessage());
+        }
+        try {
+            GroupAdvantages.Scale.parse(grpo.scaleRewards);
+        } catch (IllegalArgumentException e) {
+            p.add("grpo.scaleRewards: " + e.getMessage());
+        }
         positive(p, "eval.prompts", eval.prompts);
         if (!(eval.temperature >= 0)) {
             p.add("eval.temperature must be >= 0, got " + eval.temperature);

@@ -26,6 +26,11 @@ import dev.plumbline.rlaif.label.Term;
 import dev.plumbline.rlaif.policy.Policies;
 import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.rlaif.ppo.PpoTrainer;
+import dev.plumbline.rlaif.ppo.PromptSource;
+import dev.plumbline.rlaif.rl.Algorithm;
+import dev.plumbline.rlaif.rl.GrpoTrainer;
+import dev.plumbline.rlaif.rl.PolicyOptimizer;
+import dev.plumbline.rlaif.rl.RlooTrainer;
 import dev.plumbline.rlaif.ppo.RewardSource;
 import dev.plumbline.rlaif.reward.PreferenceExample;
 import dev.plumbline.rlaif.reward.PreferenceModel;
@@ -434,27 +439,37 @@ public final class RlaifPipeline {
         ppo(reward);
     }
 
-    /** PPO against any reward source (used by experiments and tests). */
+    /** Policy optimisation ({@code cfg.algorithm}: PPO, RLOO or GRPO) against any reward source (used by experiments and tests). */
     public void ppo(RewardSource reward) throws IOException {
         long t0 = System.nanoTime();
         long f0 = FlopCounter.total();
         GPT reference = loadSft();
         GPT policy = Policies.copyOf(reference);
-        ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
-        critic.to(device);
         Generator gen = new Generator(cfg.seed * 31 + 5);
-        PpoTrainer ppo = new PpoTrainer(policy, reference, critic, reward,
-                (step, size) -> prompts(PPO_FROM + step * size, size), codec, cfg.ppo, gen);
+        PromptSource ppoPrompts = (step, size) -> prompts(PPO_FROM + step * size, size);
+        Algorithm algorithm = Algorithm.parse(cfg.algorithm);
+        PolicyOptimizer ppo = switch (algorithm) {
+            case PPO -> {
+                ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
+                critic.to(device);
+                yield new PpoTrainer(policy, reference, critic, reward, ppoPrompts, codec, cfg.ppo, gen);
+            }
+            case RLOO -> new RlooTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.rloo, gen);
+            case GRPO -> new GrpoTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.grpo, gen);
+        };
         PpoCheckpoint ckpt = new PpoCheckpoint(run.file("ppo"));
-        long start = ckpt.restore(policy, critic, ppo, gen);
+        long start = ckpt.restore(ppo, gen);
         Path metricsFile = run.file("metrics.jsonl");
         MetricsLog.truncateAfter(metricsFile, start);
         StageProgress bar = new StageProgress(log, PPO, cfg.ppo.steps);
+        if (algorithm != Algorithm.PPO) {
+            log.println("[ppo     ] policy optimiser: " + algorithm.id());
+        }
         OverOptimizationMonitor monitor = new OverOptimizationMonitor(10);
         try (MetricsLog metrics = MetricsLog.open(metricsFile)) {
             for (long i = start; i < cfg.ppo.steps; i++) {
                 Map<String, Double> m = ppo.step();
-                PpoTrainer.Samples s = ppo.lastSamples();
+                PolicyOptimizer.Samples s = ppo.lastSamples();
                 GoldReport g = GoldReport.of(gold, s.prompts(), s.responses(), s.endedWithEos());
                 m.put("gold/score", g.mean());
                 m.put("gold/correct_rate", g.correctRate());
@@ -467,15 +482,15 @@ public final class RlaifPipeline {
                 }
                 metrics.write(m);
                 if ((i + 1) % Math.max(1, cfg.ppo.steps / 4) == 0 || i + 1 == cfg.ppo.steps) {
-                    ckpt.save(policy, critic, ppo, gen);
+                    ckpt.save(ppo, gen);
                 }
                 bar.update(i + 1, String.format(Locale.ROOT, "proxy %+.2f gold %.2f kl %.2f len %.1f",
                         m.get("objective/scores"), g.mean(), m.get("objective/kl"), m.get("val/mean_length")));
             }
         }
         Policies.save(policy, run.file("ppo"));
-        bar.finish("PPO done");
-        run.markDone(PPO, new TreeMap<>(Map.of("steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
+        bar.finish(algorithm == Algorithm.PPO ? "PPO done" : algorithm.id().toUpperCase(Locale.ROOT) + " done");
+        run.markDone(PPO, new TreeMap<>(Map.of("algorithm", algorithm.id(), "steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
                 "flops", FlopCounter.since(f0))));
     }
 

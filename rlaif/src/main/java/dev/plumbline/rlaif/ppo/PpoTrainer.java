@@ -2,14 +2,12 @@
 package dev.plumbline.rlaif.ppo;
 
 import dev.plumbline.nn.GPT;
-import dev.plumbline.nn.Parameter;
+import dev.plumbline.nn.Module;
 import dev.plumbline.nn.ScalarModel;
-import dev.plumbline.nn.generate.GenerationResult;
-import dev.plumbline.nn.generate.Sampler;
-import dev.plumbline.nn.generate.SamplingTransform;
 import dev.plumbline.nn.optim.AdamW;
-import dev.plumbline.nn.optim.GradClip;
-import dev.plumbline.rlaif.policy.Policies;
+import dev.plumbline.nn.optim.Optimizer;
+import dev.plumbline.rlaif.rl.PolicyOptimizer;
+import dev.plumbline.rlaif.rl.Rollout;
 import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Scope;
@@ -46,7 +44,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public final class PpoTrainer {
+public final class PpoTrainer implements PolicyOptimizer {
     private final GPT policy, reference;
     private final ScalarModel critic;
     private final RewardSource reward;
@@ -57,13 +55,8 @@ public final class PpoTrainer {
     private final AdamW policyOpt, criticOpt;
     private final KlController kl;
     private final KlEstimator estimator;
-    private final SamplingTransform transform;
     private long step;
-    private Samples last;
-
-    /** What the last iteration sampled (for monitors: gold scoring, examples). */
-    public record Samples(List<String> prompts, List<String> responses, boolean[] endedWithEos, float[] rewards,
-                          float[] rawScores, float[] uncertainty) {}
+    private PolicyOptimizer.Samples last;
 
     /**
      * @param policy    π, trained in place
@@ -85,19 +78,18 @@ public final class PpoTrainer {
         this.kl = cfg.adaptiveKl ? KlController.adaptive(cfg.klCoef, cfg.klTarget, cfg.klHorizon)
                 : KlController.fixed(cfg.klCoef);
         this.estimator = KlEstimator.parse(cfg.klEstimator);
-        this.transform = new SamplingTransform((float) cfg.temperature, 0, 1f);
         if (cfg.batchSize % cfg.minibatchSize != 0) {
             throw new IllegalArgumentException("ppo: batchSize " + cfg.batchSize + " is not divisible by minibatchSize "
                     + cfg.minibatchSize);
         }
     }
 
-    /** Iterations done so far. */
+    @Override
     public long stepsDone() {
         return step;
     }
 
-    /** The current KL coefficient β. */
+    @Override
     public KlController klController() {
         return kl;
     }
@@ -112,64 +104,49 @@ public final class PpoTrainer {
         return criticOpt;
     }
 
-    /** Restores the iteration counter (after loading a checkpoint). */
+    @Override
     public void setStepsDone(long s) {
         this.step = s;
     }
 
-    /** What the last {@link #step()} sampled. */
-    public Samples lastSamples() {
+    @Override
+    public PolicyOptimizer.Samples lastSamples() {
         return last;
     }
 
     /** Runs one PPO iteration and returns its metrics. */
+    @Override
     public Map<String, Double> step() {
         long t0 = System.nanoTime();
         Map<String, Double> m = new LinkedHashMap<>();
         int b = cfg.batchSize;
         List<String> batchPrompts = prompts.batch(step, b);
         try (Scope iteration = Scope.open()) {
-            // ---- rollout ----------------------------------------------------------------------------------
-            Policies.Samples s = Policies.sample(policy, codec, batchPrompts, cfg.temperature, cfg.maxNewTokens, gen);
-            GenerationResult res = s.result();
-            int n = res.steps(), tp = res.promptLength();
-            RewardSource.Scored scored = reward.score(batchPrompts, s.responses());
-            float[] scores = scored.rewards().clone();
-            for (int r = 0; r < b; r++) {
-                if (!s.endedWithEos()[r]) {
-                    scores[r] -= (float) cfg.missingEosPenalty;
-                }
-            }
-            float[] maskH = res.responseMask().toFloatArray();
-            float[] oldLogp = res.logProbs().toFloatArray();           // (B, N) under the sampling transform
-            float[] refLogp, oldValues;
+            // ---- rollout and score (shared with every optimiser) ---------------------------------------------
+            Rollout ro = Rollout.collect(policy, reference, codec, reward, batchPrompts, cfg.temperature,
+                    cfg.maxNewTokens, cfg.missingEosPenalty, estimator, gen);
+            int n = ro.steps, tp = ro.promptLength;
+            float[] scores = ro.scores, maskH = ro.mask;
+            float[] oldValues;
             try (NoGrad ng = NoGrad.enter()) {
-                refLogp = Sampler.responseLogProbs(reference, res, transform).toFloatArray();
-                oldValues = critic.values(res.sequences(), res.attentionMask()).narrow(1, tp - 1, n).contiguous()
-                        .toFloatArray();
+                oldValues = critic.values(ro.result.sequences(), ro.result.attentionMask()).narrow(1, tp - 1, n)
+                        .contiguous().toFloatArray();
             }
             // ---- rewards: −β·KL per token, score at the last response token -----------------------------------
             Device dev = policy.device();
-            float[] klTok = estimator.perToken(Tensor.fromArray(oldLogp, b, n), Tensor.fromArray(refLogp, b, n))
-                    .toFloatArray();
             float beta = (float) kl.coef();
             float[] rewards = new float[b * n];
-            double klSum = 0, nonScore = 0;
-            int[] lengths = res.responseLengths();
+            double nonScore = 0;
             for (int r = 0; r < b; r++) {
-                double rowKl = 0;
                 for (int t = 0; t < n; t++) {
                     int k = r * n + t;
-                    if (maskH[k] == 0f) {
-                        continue;
+                    if (maskH[k] != 0f) {
+                        rewards[k] = -beta * ro.klTok[k];
                     }
-                    rowKl += klTok[k];
-                    rewards[k] = -beta * klTok[k];
                 }
-                nonScore += -beta * rowKl;
-                klSum += rowKl;
-                if (lengths[r] > 0) {
-                    rewards[r * n + lengths[r] - 1] += scores[r];
+                nonScore += -beta * ro.seqKl[r];
+                if (ro.lengths[r] > 0) {
+                    rewards[r * n + ro.lengths[r] - 1] += scores[r];
                 }
             }
             Gae.Result gae = Gae.compute(rewards, oldValues, maskH, (float) cfg.gamma, (float) cfg.lambda, b, n);
@@ -178,49 +155,35 @@ public final class PpoTrainer {
                     ? PpoLosses.whiten(Tensor.fromArray(gae.advantages(), b, n), maskT, true).toFloatArray()
                     : gae.advantages();
             // ---- PPO epochs over shuffled minibatches --------------------------------------------------------
-            int[] seq = res.sequences().toIntArray(), pos = res.positionIds().toIntArray();
-            float[] att = res.attentionMask().toFloatArray();
-            int[] resp = res.responses().toIntArray();
-            int total = tp + n;
             double pgSum = 0, vfSum = 0, cfSum = 0, akSum = 0, vcSum = 0, ratioSum = 0, entSum = 0;
             int updates = 0;
             double firstKl = Double.NaN;
             int mb = cfg.minibatchSize;
             for (int e = 0; e < cfg.epochs; e++) {
-                int[] perm = permutation(b);
+                int[] perm = Rollout.permutation(b, gen);
                 for (int from = 0; from < b; from += mb) {
                     try (Scope minibatch = Scope.open()) {
-                        int[] rows = java.util.Arrays.copyOfRange(perm, from, from + mb);
-                        Tensor seqT = Tensor.fromArray(dev, gatherI(seq, rows, total), mb, total);
-                        Tensor posT = Tensor.fromArray(dev, gatherI(pos, rows, total), mb, total);
-                        Tensor attT = Tensor.fromArray(dev, gatherF(att, rows, total), mb, total);
-                        Tensor respT = Tensor.fromArray(dev, gatherI(resp, rows, n), mb, n);
-                        Tensor mMask = Tensor.fromArray(dev, gatherF(maskH, rows, n), mb, n);
-                        Tensor oldLp = Tensor.fromArray(dev, gatherF(oldLogp, rows, n), mb, n);
-                        Tensor advT = Tensor.fromArray(dev, gatherF(adv, rows, n), mb, n);
-                        Tensor retT = Tensor.fromArray(dev, gatherF(gae.returns(), rows, n), mb, n);
-                        Tensor oldV = Tensor.fromArray(dev, gatherF(oldValues, rows, n), mb, n);
+                        Rollout.Minibatch batch = ro.minibatch(Rollout.rows(perm, from, mb), dev);
+                        Tensor mMask = batch.mask();
+                        Tensor advT = Rollout.rowsOf(adv, batch.rows(), n, dev);
+                        Tensor retT = Rollout.rowsOf(gae.returns(), batch.rows(), n, dev);
+                        Tensor oldV = Rollout.rowsOf(oldValues, batch.rows(), n, dev);
 
                         // log π(y_t) under the sampling temperature: (mb, N)
-                        Tensor logits = policy.forward(seqT, posT, attT, null).narrow(1, tp - 1, n)
-                                .div((float) cfg.temperature);
-                        Tensor logp = logits.gatherLogProbs(respT).mul(mMask);
-                        PpoLosses.PolicyLoss pl = PpoLosses.policy(logp, oldLp, advT, mMask, (float) cfg.clipRange);
-                        Tensor values = critic.values(seqT, attT).narrow(1, tp - 1, n);
+                        Rollout.LogProbs lp = Rollout.logProbs(policy, ro, batch, cfg.temperature);
+                        PpoLosses.PolicyLoss pl = PpoLosses.policy(lp.logProbs(), batch.oldLogProbs(), advT, mMask,
+                                (float) cfg.clipRange);
+                        Tensor values = critic.values(batch.sequences(), batch.attention()).narrow(1, tp - 1, n);
                         PpoLosses.ValueLoss vl = PpoLosses.value(values, oldV, retT, mMask, (float) cfg.valueClipRange);
                         Tensor loss = pl.loss().add(vl.loss().mul((float) cfg.valueCoef));
                         loss.backward();
-                        clip(policy.parameters());
-                        clip(critic.parameters());
+                        Rollout.clip(policy.parameters(), cfg.gradClip);
+                        Rollout.clip(critic.parameters(), cfg.gradClip);
                         policyOpt.step();
                         criticOpt.step();
                         policyOpt.zeroGrad();
                         criticOpt.zeroGrad();
-                        try (NoGrad ng = NoGrad.enter()) {
-                            Tensor lsm = logits.logSoftmax();
-                            Tensor ent = lsm.exp().mul(lsm).sum(-1, false).neg();   // (mb, N)
-                            entSum += PpoLosses.maskedMean(ent, mMask).item();
-                        }
+                        entSum += Rollout.entropy(lp.logits(), mMask);
                         if (updates == 0) {
                             firstKl = pl.approxKl();   // before any update: must be ~0 (log-probs recomputed exactly)
                         }
@@ -234,23 +197,14 @@ public final class PpoTrainer {
                     }
                 }
             }
-            double meanKl = klSum / b;
-            kl.update(meanKl, b);
-            double scoreMean = mean(scores), rawMean = mean(scored.rawScores());
-            int eosCount = 0;
-            double len = 0;
-            for (int r = 0; r < b; r++) {
-                eosCount += s.endedWithEos()[r] ? 1 : 0;
-                len += s.responses().get(r).length();
-            }
             step++;
             m.put("step", (double) step);
-            m.put("objective/kl", meanKl);
+            ro.putCoreMetrics(m);
+            kl.update(m.get("objective/kl"), b);
+            double scoreMean = m.get("objective/scores");
             m.put("objective/entropy", entSum / updates);
             m.put("objective/non_score_reward", nonScore / b);
             m.put("objective/rlhf_reward", scoreMean + nonScore / b);
-            m.put("objective/scores", scoreMean);
-            m.put("objective/raw_scores", rawMean);
             m.put("policy/approxkl_avg", akSum / updates);
             m.put("policy/clipfrac_avg", cfSum / updates);
             m.put("policy/approxkl_first_minibatch", firstKl);
@@ -259,63 +213,30 @@ public final class PpoTrainer {
             m.put("val/clipfrac_avg", vcSum / updates);
             m.put("policy/entropy_avg", entSum / updates);
             m.put("val/ratio", ratioSum / updates);
-            m.put("val/num_eos_tokens", (double) eosCount);
-            m.put("val/mean_length", len / b);
             m.put("kl_coef", (double) beta);
-            if (scored.uncertainty() != null) {
-                m.put("reward/uncertainty", mean(scored.uncertainty()));
-            }
             m.put("time/step_seconds", (System.nanoTime() - t0) / 1e9);
-            last = new Samples(batchPrompts, s.responses(), s.endedWithEos(), scores, scored.rawScores(),
-                    scored.uncertainty());
+            last = ro.samples(scores);
         }
         return m;
     }
-
-    private void clip(List<Parameter> params) {
-        if (cfg.gradClip > 0) {
-            GradClip.clipGradNorm(params, cfg.gradClip);
-        }
+    @Override
+    public Map<String, Module> modules() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("policy", policy);
+        m.put("critic", critic);
+        return m;
     }
 
-    private int[] permutation(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = gen.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        Map<String, Optimizer> m = new LinkedHashMap<>();
+        m.put("policy_optimizer", policyOpt);
+        m.put("critic_optimizer", criticOpt);
+        return m;
     }
 
-    private static int[] gatherI(int[] src, int[] rows, int width) {
-        int[] out = new int[rows.length * width];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(src, rows[i] * width, out, i * width, width);
-        }
-        return out;
-    }
-
-    private static float[] gatherF(float[] src, int[] rows, int width) {
-        float[] out = new float[rows.length * width];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(src, rows[i] * width, out, i * width, width);
-        }
-        return out;
-    }
-
-    private static double mean(float[] v) {
-        if (v == null || v.length == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (float x : v) {
-            s += x;
-        }
-        return s / v.length;
+    @Override
+    public String algorithm() {
+        return "ppo";
     }
 }
