@@ -7,6 +7,7 @@ import dev.plumbline.rlaif.experiment.DriftExperiment;
 import dev.plumbline.rlaif.experiment.ExperimentOptions;
 import dev.plumbline.rlaif.experiment.Hypothesis;
 import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
+import dev.plumbline.rlaif.experiment.AlgorithmsExperiment;
 import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
 import dev.plumbline.rlaif.experiment.PositionBiasExperiment;
@@ -37,7 +38,8 @@ import java.util.concurrent.Callable;
         "Failure-mode experiments over a finished run (plumbline demo). Each writes DIR/experiments/NAME/ "
                 + "(an arm per variant, result.json, report.html) and resumes when rerun; the labeler experiments "
                 + "run --seeds paired replicates (default 5) and call each hypothesis reproduced, contradicted or "
-                + "inconclusive from its 95% interval (replicates.html).",
+                + "inconclusive from its 95%% interval (replicates.html).",
+        "  algorithms        PPO, RLOO and GRPO against the same labels and pθ: gold gain, KL, length, time",
         "  overoptimization  weak-KL PPO: gold and proxy vs sqrt(KL), Gao et al.'s fit; adaptive KL, "
                 + "uncertainty penalty and early stopping as mitigations",
         "  label-noise       flip a fraction eps of labels (--values, default 0,0.1,0.2,0.3,0.4)",
@@ -74,6 +76,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 PositionBiasExperiment.HYPOTHESES));
         REPLICABLE.put(BootstrappingExperiment.NAME, new Replicable(BootstrappingExperiment::run,
                 BootstrappingExperiment.HYPOTHESES));
+        REPLICABLE.put(AlgorithmsExperiment.NAME, new Replicable(AlgorithmsExperiment::run, AlgorithmsExperiment.HYPOTHESES));
         REPLICABLE.put(DriftExperiment.NAME, new Replicable(DriftExperiment::run, DriftExperiment.HYPOTHESES));
         EXPERIMENTS.put(OverOptimizationExperiment.NAME, c -> OverOptimizationExperiment.run(c.runDir,
                 c.steps == 0 ? 120 : c.steps, c.klCoef == null ? 0.002 : c.klCoef, System.err));
@@ -127,7 +130,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     @InRange(min = 1, max = 1000)
     @Option(names = "--seeds", paramLabel = "N",
             description = "Replicates: every arm runs with N paired seeds (same SFT policy and pairs), and each "
-                    + "hypothesis gets a 95% interval and a verdict in experiments/NAME/replicates.{json,html}; "
+                    + "hypothesis gets a 95%% interval and a verdict in experiments/NAME/replicates.{json,html}; "
                     + "1 runs the arms once, into experiments/NAME/ (default: " + DEFAULT_SEEDS + "; "
                     + "overoptimization and compute run once).")
     Integer seeds;

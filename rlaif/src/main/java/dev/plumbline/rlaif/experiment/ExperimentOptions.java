@@ -113,6 +113,21 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
     }
 
     /**
+     * Applies only the policy-optimisation length (no change when 0), the evaluation prompts and the
+     * replicate seed (when given), keeping the base run's KL settings (the optimiser comparison runs
+     * at the demo's own settings).
+     */
+    public void applySeedAndLength(RlaifConfig c) {
+        if (ppoSteps > 0) {
+            c.ppo.steps = ppoSteps;
+        }
+        if (seed != null) {
+            c.seed = seed;
+        }
+        c.eval.prompts = Math.max(c.eval.prompts, evalPrompts);
+    }
+
+    /**
      * Applies the PPO length (no change when 0), the fixed KL coefficient, the evaluation prompts and
      * the replicate seed (when given) to an arm's config.
      */
