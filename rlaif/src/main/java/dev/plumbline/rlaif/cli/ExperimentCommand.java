@@ -8,6 +8,7 @@ import dev.plumbline.rlaif.experiment.ExperimentOptions;
 import dev.plumbline.rlaif.experiment.Hypothesis;
 import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
 import dev.plumbline.rlaif.experiment.AlgorithmsExperiment;
+import dev.plumbline.rlaif.rl.Algorithm;
 import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
 import dev.plumbline.rlaif.experiment.PositionBiasExperiment;
@@ -135,8 +136,13 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "overoptimization and compute run once).")
     Integer seeds;
 
+    @Option(names = "--algorithm", paramLabel = "ALGO",
+            description = "The policy optimiser of every arm: ppo, rloo or grpo (default: the run's); another "
+                    + "than ppo writes experiments/NAME-ALGO/. Labeler experiments only.")
+    String algorithm;
+
     ExperimentOptions options() {
-        return new ExperimentOptions(steps, values, klCoef, evalPrompts);
+        return new ExperimentOptions(steps, values, klCoef, evalPrompts, null, algorithm);
     }
 
     @Override
@@ -148,6 +154,18 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         if (r != null && seeds != null && seeds > 1 && !REPLICABLE.containsKey(name)) {
             problems.add("--seeds: " + name + " runs once (replicates: " + String.join(", ", REPLICABLE.keySet()) + ")");
+        }
+        if (algorithm != null) {
+            try {
+                Algorithm.parse(algorithm);
+            } catch (IllegalArgumentException e) {
+                problems.add("--algorithm: " + e.getMessage());
+            }
+            if (!REPLICABLE.containsKey(name) || name.equals(AlgorithmsExperiment.NAME)) {
+                problems.add("--algorithm: " + name + " chooses its own optimiser (--algorithm applies to "
+                        + String.join(", ", REPLICABLE.keySet().stream().filter(n -> !n.equals(AlgorithmsExperiment.NAME))
+                        .toList()) + ")");
+            }
         }
         Main.failIfProblems(spec.commandLine(), problems);
         try {

@@ -22,8 +22,11 @@ import java.util.List;
  *                 while reusing the base run's SFT policy and pairs, and the sweep goes to
  *                 {@code experiments/NAME/seed-SEED/}, so replicates of one experiment sit side by
  *                 side and arms of the same replicate are paired
+ * @param algorithm the policy optimiser every arm runs (ppo, rloo, grpo), or null for the base
+ *                 run's; another than ppo puts the sweep in {@code experiments/NAME-ALGORITHM/}
  */
-public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts, Long seed) {
+public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts, Long seed,
+                                String algorithm) {
 
     /**
      * The KL coefficient the labeler experiments use unless told otherwise. Weaker than the demo's
@@ -51,6 +54,14 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
             throw new IllegalArgumentException("evalPrompts must be >= 1, got " + evalPrompts);
         }
         values = List.copyOf(values);
+        if (algorithm != null) {
+            algorithm = dev.plumbline.rlaif.rl.Algorithm.parse(algorithm).id();
+        }
+    }
+
+    /** Options with the base run's optimiser. */
+    public ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts, Long seed) {
+        this(ppoSteps, values, klCoef, evalPrompts, seed, null);
     }
 
     /** Options without a replicate seed (the arms use the base run's). */
@@ -60,37 +71,46 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
 
     /** The base run's PPO length, each experiment's default values, {@link #DEFAULT_KL_COEF}. */
     public static ExperimentOptions defaults() {
-        return new ExperimentOptions(0, List.of(), null, EVAL_PROMPTS, null);
+        return new ExperimentOptions(0, List.of(), null, EVAL_PROMPTS, null, null);
     }
 
     /** With another PPO length. */
     public ExperimentOptions withPpoSteps(int steps) {
-        return new ExperimentOptions(steps, values, klCoef, evalPrompts, seed);
+        return new ExperimentOptions(steps, values, klCoef, evalPrompts, seed, algorithm);
     }
 
     /** With other sweep values. */
     public ExperimentOptions withValues(List<Double> v) {
-        return new ExperimentOptions(ppoSteps, v, klCoef, evalPrompts, seed);
+        return new ExperimentOptions(ppoSteps, v, klCoef, evalPrompts, seed, algorithm);
     }
 
     /** With another fixed KL coefficient. */
     public ExperimentOptions withKlCoef(double beta) {
-        return new ExperimentOptions(ppoSteps, values, beta, evalPrompts, seed);
+        return new ExperimentOptions(ppoSteps, values, beta, evalPrompts, seed, algorithm);
     }
 
     /** With another number of evaluation prompts (tests use fewer). */
     public ExperimentOptions withEvalPrompts(int n) {
-        return new ExperimentOptions(ppoSteps, values, klCoef, n, seed);
+        return new ExperimentOptions(ppoSteps, values, klCoef, n, seed, algorithm);
     }
 
     /** As replicate {@code s}: the arms' master seed and the sweep's directory (see {@link #seed}). */
     public ExperimentOptions withSeed(long s) {
-        return new ExperimentOptions(ppoSteps, values, klCoef, evalPrompts, s);
+        return new ExperimentOptions(ppoSteps, values, klCoef, evalPrompts, s, algorithm);
     }
 
-    /** The sweep's directory name under {@code experiments/}: {@code NAME}, or {@code NAME/seed-SEED} for a replicate. */
+    /** With every arm optimised by {@code a} (ppo, rloo, grpo). */
+    public ExperimentOptions withAlgorithm(String a) {
+        return new ExperimentOptions(ppoSteps, values, klCoef, evalPrompts, seed, a);
+    }
+
+    /**
+     * The sweep's directory name under {@code experiments/}: {@code NAME}, or {@code NAME/seed-SEED}
+     * for a replicate; {@code NAME-ALGORITHM} when an optimiser other than PPO is asked for.
+     */
     public String sweepName(String experiment) {
-        return seed == null ? experiment : experiment + "/seed-" + seed;
+        String name = algorithm == null || algorithm.equals("ppo") ? experiment : experiment + "-" + algorithm;
+        return seed == null ? name : name + "/seed-" + seed;
     }
 
     /** The KL coefficient the arms use. */
@@ -106,10 +126,13 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
     /** The arms' PPO settings in words, for reports. */
     public String describePpo(RlaifConfig base) {
         int steps = ppoSteps > 0 ? ppoSteps : base.ppo.steps;
-        return String.format(java.util.Locale.ROOT, "Every arm trains PPO for %d steps of %d samples with a fixed KL "
-                + "coefficient of %s (the demo uses %s), so that the policy moves far enough from SFT for the "
-                + "reward's flaws to matter.", steps,
-                base.ppo.batchSize, kl(), base.ppo.klCoef);
+        String who = algorithm == null ? base.algorithm : algorithm;
+        String kl = who.equals("grpo")
+                ? String.format(java.util.Locale.ROOT, "GRPO's KL term weighs %s (grpo.beta)", base.grpo.beta)
+                : String.format(java.util.Locale.ROOT, "a fixed KL coefficient of %s (the demo uses %s)", kl(), base.ppo.klCoef);
+        return String.format(java.util.Locale.ROOT, "Every arm trains %s for %d steps of %d samples with %s, so that "
+                + "the policy moves far enough from SFT for the reward's flaws to matter.",
+                who.toUpperCase(java.util.Locale.ROOT), steps, base.ppo.batchSize, kl);
     }
 
     /**
@@ -141,5 +164,8 @@ public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef
         c.ppo.klCoef = kl();
         c.ppo.adaptiveKl = false;
         c.eval.prompts = Math.max(c.eval.prompts, evalPrompts);
+        if (algorithm != null) {
+            c.algorithm = algorithm;
+        }
     }
 }

@@ -56,4 +56,28 @@ class AlgorithmsExperimentTest {
             assertTrue(((Number) t.get("mean")).doubleValue() > 0, a.toString());
         }
     }
+
+    @Test
+    void everyLabelerExperimentTakesAnOptimiserForItsArms(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        ExperimentOptions o = ExperimentOptions.defaults().withAlgorithm("GRPO").withSeed(7);
+        RlaifConfig c = new RlaifConfig();
+        o.applyTo(c);
+        assertEquals("grpo", c.algorithm);
+        assertEquals("length-bias-grpo/seed-7", o.sweepName(LengthBiasExperiment.NAME));
+        assertEquals("length-bias/seed-7", o.withAlgorithm("ppo").sweepName(LengthBiasExperiment.NAME));
+        assertTrue(o.describePpo(new RlaifConfig()).contains("GRPO"));
+        assertThrows(IllegalArgumentException.class, () -> ExperimentOptions.defaults().withAlgorithm("dpo"));
+
+        for (String[] args : List.of(new String[] {"overoptimization", "--algorithm", "grpo"},
+                new String[] {"algorithms", "--algorithm", "rloo"}, new String[] {"length-bias", "--algorithm", "dpo"})) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            String[] full = java.util.stream.Stream.concat(java.util.stream.Stream.of("experiment"),
+                    java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                            java.util.stream.Stream.of("--run-dir", dir.toString()))).toArray(String[]::new);
+            int code = dev.plumbline.rlaif.cli.Main.run(full, new java.io.PrintWriter(new java.io.StringWriter()),
+                    new java.io.PrintWriter(err));
+            assertEquals(2, code, String.join(" ", full) + ": " + err);
+            assertTrue(err.toString().contains("--algorithm"), err.toString());
+        }
+    }
 }
