@@ -143,8 +143,8 @@ public final class ComputeAccounting {
             case RlaifPipeline.REWARD_MODEL -> new Unit("preference pair trained (per epoch and member)",
                     j.path("train_pairs").asDouble(Double.NaN) * cfg.rewardModel.epochs
                             * j.path("members").asDouble(cfg.rewardModel.ensemble));
-            case RlaifPipeline.PPO -> new Unit("PPO step (" + cfg.ppo.batchSize + " prompts)",
-                    j.path("steps").asDouble(cfg.ppo.steps));
+            case RlaifPipeline.PPO -> new Unit(j.path("algorithm").asText(cfg.algorithm).toUpperCase(java.util.Locale.ROOT)
+                    + " step (" + cfg.ppo.batchSize + " responses)", j.path("steps").asDouble(cfg.ppo.steps));
             case RlaifPipeline.EVAL -> new Unit("evaluated prompt (SFT and PPO policy)",
                     j.path("prompts").asDouble(cfg.eval.prompts));
             default -> throw new IllegalArgumentException("no unit for stage " + stage);
