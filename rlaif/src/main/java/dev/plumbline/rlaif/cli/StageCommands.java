@@ -81,11 +81,12 @@ public final class StageCommands {
     static void printSummary(java.io.PrintWriter out, Map<String, Object> s, double seconds, RlaifPipeline p) {
         Map<String, Object> sft = (Map<String, Object>) s.get("sft"), ppo = (Map<String, Object>) s.get("ppo");
         out.println();
-        out.println("                      SFT policy   PPO policy");
+        String who = p.config().algorithm.toUpperCase(Locale.ROOT);
+        out.printf(Locale.ROOT, "                      SFT policy   %s policy%n", who);
         for (String k : new String[] {"gold_score", "correct_rate", "sycophancy_rate", "proxy_score", "mean_length"}) {
             out.printf(Locale.ROOT, "  %-18s %10s   %10s%n", k, fmt(sft.get(k)), fmt(ppo.get(k)));
         }
-        out.printf(Locale.ROOT, "  PPO win rate vs SFT (gold): %s%n", fmt(s.get("ppo_win_rate_vs_sft")));
+        out.printf(Locale.ROOT, "  %s win rate vs SFT (gold): %s%n", who, fmt(s.get("ppo_win_rate_vs_sft")));
         out.printf(Locale.ROOT, "  wall time: %.1f s; report: %s%n", seconds,
                 p.runDirectory().file("report.html").toAbsolutePath());
         out.flush();

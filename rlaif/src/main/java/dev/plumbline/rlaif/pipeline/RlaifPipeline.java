@@ -553,8 +553,8 @@ public final class RlaifPipeline {
         out.put("examples", examples);
         run.write("eval.json", RlaifConfig.MAPPER.writeValueAsString(out));
         run.markDone(EVAL, out);
-        log.printf(Locale.ROOT, "[eval    ] gold: SFT %.3f -> PPO %.3f (correct %.2f -> %.2f), win rate vs SFT %.2f%n",
-                golds.get("sft").mean(), golds.get("ppo").mean(), golds.get("sft").correctRate(),
+        log.printf(Locale.ROOT, "[eval    ] gold: SFT %.3f -> %s %.3f (correct %.2f -> %.2f), win rate vs SFT %.2f%n",
+                golds.get("sft").mean(), cfg.algorithm.toUpperCase(Locale.ROOT), golds.get("ppo").mean(), golds.get("sft").correctRate(),
                 golds.get("ppo").correctRate(), wins / a.length);
         return out;
     }

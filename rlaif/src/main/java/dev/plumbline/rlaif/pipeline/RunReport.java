@@ -25,8 +25,9 @@ final class RunReport {
     static Path write(RlaifPipeline p) throws IOException {
         RunDirectory run = p.runDirectory();
         HtmlReport r = new HtmlReport("Plumbline RLAIF run — " + run.root().getFileName());
+        String who = p.config().algorithm.toUpperCase(Locale.ROOT);
         r.paragraph("Pipeline: SFT on mixed-quality demonstrations → response pairs → AI labeler → Bradley–Terry "
-                + "preference model pθ → reward r(x, y) → PPO against the frozen SFT policy. The gold scorer is "
+                + "preference model pθ → reward r(x, y) → " + who + " against the frozen SFT policy. The gold scorer is "
                 + "external to the loop: the policy never sees it, so it shows whether optimising the proxy made "
                 + "responses truly better.");
 
@@ -38,9 +39,9 @@ final class RunReport {
             for (String k : List.of("gold_score", "correct_rate", "sycophancy_rate", "proxy_score", "mean_length", "eos_rate")) {
                 rows.add(List.of(k, num(eval.path("sft").path(k)), num(eval.path("ppo").path(k))));
             }
-            r.table(List.of("held-out metric", "SFT policy", "PPO policy"), rows);
-            r.paragraph(String.format(Locale.ROOT, "PPO wins against SFT on %.0f%% of %d held-out prompts by gold score "
-                    + "(ties count half).", 100 * eval.path("ppo_win_rate_vs_sft").asDouble(), eval.path("prompts").asInt()));
+            r.table(List.of("held-out metric", "SFT policy", who + " policy"), rows);
+            r.paragraph(String.format(Locale.ROOT, "%s wins against SFT on %.0f%% of %d held-out prompts by gold score "
+                    + "(ties count half).", who, 100 * eval.path("ppo_win_rate_vs_sft").asDouble(), eval.path("prompts").asInt()));
         }
 
         // ---- PPO curves
@@ -125,12 +126,12 @@ final class RunReport {
 
         // ---- examples
         if (eval != null && eval.has("examples")) {
-            r.section("Samples before and after PPO (held-out prompts)");
+            r.section("Samples before and after " + who + " (held-out prompts)");
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode e : eval.get("examples")) {
                 rows.add(List.of(e.path("prompt").asText(), e.path("sft").asText(), e.path("ppo").asText()));
             }
-            r.table(List.of("prompt", "SFT policy", "PPO policy"), rows);
+            r.table(List.of("prompt", "SFT policy", who + " policy"), rows);
         }
 
         // ---- failure-mode experiments run over this run (plumbline experiment NAME)
