@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.plumbline.rlaif.pipeline.PipelineEndToEndTest.numbers;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -105,16 +106,6 @@ class CriticFreePipelineTest {
         assertTrue(problems.stream().anyMatch(s -> s.contains("divisible by grpo.numGenerations (3)")), problems.toString());
         assertTrue(problems.stream().anyMatch(s -> s.contains("grpo.lossType")), problems.toString());
         assertFalse(Files.exists(dir.resolve("a").resolve("config.json")), "no work started");
-    }
-
-    private static List<String> numbers(Path metrics) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(metrics)) {
-            JsonNode n = RlaifConfig.MAPPER.readTree(line);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("time/step_seconds");
-            out.add(n.toString());
-        }
-        return out;
     }
 
     /** eval.json without its timing. */

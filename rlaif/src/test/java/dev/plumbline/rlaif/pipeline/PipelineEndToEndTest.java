@@ -128,7 +128,8 @@ class PipelineEndToEndTest {
         }
     }
 
-    private static List<String> numbers(Path metrics) throws Exception {
+    /** metrics.jsonl without its timing, one string per line (shared with the other pipeline tests). */
+    static List<String> numbers(Path metrics) throws Exception {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {
             JsonNode n = RlaifConfig.MAPPER.readTree(line);
