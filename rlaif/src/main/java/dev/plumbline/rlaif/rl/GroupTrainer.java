@@ -81,9 +81,6 @@ abstract class GroupTrainer implements PolicyOptimizer {
     protected abstract Tensor loss(Rollout ro, Rollout.Minibatch mb, Rollout.LogProbs lp, Tensor adv, Device dev,
                                    Diagnostics d);
 
-    /** The KL coefficient applied this step (reported as {@code kl_coef}). */
-    protected abstract double klCoefThisStep();
-
     @Override
     public final Map<String, Double> step() {
         long t0 = System.nanoTime();
@@ -93,7 +90,7 @@ abstract class GroupTrainer implements PolicyOptimizer {
         try (Scope iteration = Scope.open()) {
             Rollout ro = Rollout.collect(policy, reference, codec, reward, batchPrompts, common.temperature,
                     common.maxNewTokens, common.missingEosPenalty, estimator, gen);
-            double beta = klCoefThisStep();
+            double beta = kl.coef();
             Map<String, Double> rewardMetrics = new LinkedHashMap<>();
             float[] adv = advantages(ro, rewardMetrics);
             Device dev = policy.device();
@@ -137,7 +134,7 @@ abstract class GroupTrainer implements PolicyOptimizer {
         return m;
     }
 
-    /** The rollout's sequence rewards in float64: score − β_seq·Σ_t kl_t when {@code klInReward}. */
+    /** The rollout's sequence rewards in float64: score − klCoef·Σ_t kl_t (klCoef 0: the score alone). */
     protected static double[] sequenceRewards(Rollout ro, double klCoef) {
         double[] r = new double[ro.batch];
         for (int i = 0; i < r.length; i++) {

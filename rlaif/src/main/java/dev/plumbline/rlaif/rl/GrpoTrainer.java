@@ -57,11 +57,6 @@ public final class GrpoTrainer extends GroupTrainer {
     }
 
     @Override
-    protected double klCoefThisStep() {
-        return cfg.beta;
-    }
-
-    @Override
     protected float[] advantages(Rollout ro, Map<String, Double> m) {
         double[] r = sequenceRewards(ro, 0);
         double[] std = GroupAdvantages.groupStd(r, k);

@@ -49,11 +49,6 @@ public final class RlooTrainer extends GroupTrainer {
     }
 
     @Override
-    protected double klCoefThisStep() {
-        return kl.coef();
-    }
-
-    @Override
     protected float[] advantages(Rollout ro, Map<String, Double> m) {
         double beta = kl.coef();
         double[] r = sequenceRewards(ro, beta);
