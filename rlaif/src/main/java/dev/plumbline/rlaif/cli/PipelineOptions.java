@@ -43,11 +43,11 @@ public final class PipelineOptions {
     Integer pairs;
 
     @InRange(min = 0, max = 1_000_000)
-    @Option(names = "--ppo-steps", paramLabel = "N", description = "Policy-optimisation iterations (PPO, RLOO or GRPO).")
+    @Option(names = "--ppo-steps", paramLabel = "N", description = "Policy-optimisation iterations (any --algorithm).")
     Integer ppoSteps;
 
     @Option(names = "--algorithm", paramLabel = "ALGO",
-            description = "Policy optimiser of the ppo stage: ppo (critic + GAE), rloo (leave-one-out, no critic) or grpo (group-normalised, KL in the loss) (default: ppo).")
+            description = "Policy optimiser of the ppo stage: ppo (critic + GAE), rloo (leave-one-out, no critic), grpo (group-normalised, KL in the loss), online-dpo (the labeler picks between two responses, DPO step) or d-rlaif (the labeler's preference over the SFT answer is the reward) (default: ppo).")
     String algorithm;
 
     @InRange(min = 0, max = 100)

@@ -115,13 +115,13 @@ public final class BothOrders implements PreferenceLabeler {
         };
     }
 
-    /** The inner labeler's name plus {@code +both-orders}, e.g. {@code rule-judge+both-orders}. */
     /** As concurrent as the judge it wraps (it keeps no state of its own per call). */
     @Override
     public boolean concurrent() {
         return inner.concurrent();
     }
 
+    /** The inner labeler's name plus {@code +both-orders}, e.g. {@code rule-judge+both-orders}. */
     @Override
     public String name() {
         return inner.name() + "+both-orders";

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plumbline.rlaif.ppo.PpoConfig;
 import dev.plumbline.rlaif.rl.Algorithm;
 import dev.plumbline.rlaif.rl.GroupAdvantages;
+import dev.plumbline.rlaif.rl.DirectRlaifConfig;
+import dev.plumbline.rlaif.rl.DpoLoss;
 import dev.plumbline.rlaif.rl.GrpoConfig;
 import dev.plumbline.rlaif.rl.GrpoLoss;
+import dev.plumbline.rlaif.rl.OnlineDpoConfig;
 import dev.plumbline.rlaif.rl.RlooConfig;
 
 import java.util.ArrayList;
@@ -217,7 +220,7 @@ public final class RlaifConfig {
     public RewardModel rewardModel = new RewardModel();
     public Reward reward = new Reward();
     /**
-     * The policy optimiser of the {@code ppo} stage: ppo, rloo or grpo. The stage keeps its name
+     * The policy optimiser of the {@code ppo} stage: ppo, rloo, grpo, online-dpo or d-rlaif. The stage keeps its name
      * ({@code ppo/}, {@code metrics.jsonl}) whichever runs.
      */
     public String algorithm = "ppo";
@@ -227,6 +230,10 @@ public final class RlaifConfig {
     public RlooConfig rloo = new RlooConfig();
     /** GRPO's own knobs (used when {@code algorithm} is grpo). */
     public GrpoConfig grpo = new GrpoConfig();
+    /** Online DPO's own knobs (used when {@code algorithm} is online-dpo). */
+    public OnlineDpoConfig onlineDpo = new OnlineDpoConfig();
+    /** Direct RLAIF's own knobs (used when {@code algorithm} is d-rlaif). */
+    public DirectRlaifConfig directRlaif = new DirectRlaifConfig();
     public Eval eval = new Eval();
 
     /** The JSON mapper for configs (pretty, strict about unknown keys). */
@@ -434,6 +441,36 @@ public final class RlaifConfig {
             GroupAdvantages.Scale.parse(grpo.scaleRewards);
         } catch (IllegalArgumentException e) {
             p.add("grpo.scaleRewards: " + e.getMessage());
+        }
+        positiveReal(p, "onlineDpo.beta", onlineDpo.beta);
+        try {
+            DpoLoss.Type.parse(onlineDpo.lossType);
+        } catch (IllegalArgumentException e) {
+            p.add("onlineDpo.lossType: " + e.getMessage());
+        }
+        if (!List.of("judge", "reward").contains(String.valueOf(onlineDpo.feedback))) {
+            p.add("onlineDpo.feedback must be judge or reward, got '" + onlineDpo.feedback + "'");
+        }
+        if (algo == Algorithm.ONLINE_DPO && (ppo.batchSize % 2 != 0 || ppo.minibatchSize % 2 != 0)) {
+            p.add("online-dpo samples two responses per prompt: ppo.batchSize (" + ppo.batchSize
+                    + ") and ppo.minibatchSize (" + ppo.minibatchSize + ") must be even");
+        }
+        Algorithm inner = null;
+        try {
+            inner = Algorithm.parse(directRlaif.optimizer);
+            if (inner != Algorithm.PPO && inner != Algorithm.RLOO && inner != Algorithm.GRPO) {
+                p.add("directRlaif.optimizer must be ppo, rloo or grpo, got '" + directRlaif.optimizer + "'");
+                inner = null;
+            }
+        } catch (IllegalArgumentException e) {
+            p.add("directRlaif.optimizer: " + e.getMessage());
+        }
+        if (algo == Algorithm.D_RLAIF && inner != null && inner != Algorithm.PPO) {
+            int k = inner == Algorithm.RLOO ? rloo.numGenerations : grpo.numGenerations;
+            if (k >= 2 && ppo.batchSize % k != 0) {
+                p.add("ppo.batchSize (" + ppo.batchSize + " responses per step) must be divisible by "
+                        + inner.id() + ".numGenerations (" + k + ") for d-rlaif with optimizer " + inner.id());
+            }
         }
         positive(p, "eval.prompts", eval.prompts);
         if (!(eval.temperature >= 0)) {

@@ -28,6 +28,9 @@ import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.rlaif.ppo.PpoTrainer;
 import dev.plumbline.rlaif.ppo.PromptSource;
 import dev.plumbline.rlaif.rl.Algorithm;
+import dev.plumbline.rlaif.rl.DirectRlaif;
+import dev.plumbline.rlaif.rl.JudgeReward;
+import dev.plumbline.rlaif.rl.OnlineDpoTrainer;
 import dev.plumbline.rlaif.rl.GrpoTrainer;
 import dev.plumbline.rlaif.rl.PolicyOptimizer;
 import dev.plumbline.rlaif.rl.RlooTrainer;
@@ -439,7 +442,7 @@ public final class RlaifPipeline {
         ppo(reward);
     }
 
-    /** Policy optimisation ({@code cfg.algorithm}: PPO, RLOO or GRPO) against any reward source (used by experiments and tests). */
+    /** Policy optimisation ({@code cfg.algorithm}: PPO, RLOO, GRPO, online DPO or direct RLAIF) against any reward source (used by experiments and tests). */
     public void ppo(RewardSource reward) throws IOException {
         long t0 = System.nanoTime();
         long f0 = FlopCounter.total();
@@ -448,15 +451,7 @@ public final class RlaifPipeline {
         Generator gen = new Generator(cfg.seed * 31 + 5);
         PromptSource ppoPrompts = (step, size) -> prompts(PPO_FROM + step * size, size);
         Algorithm algorithm = Algorithm.parse(cfg.algorithm);
-        PolicyOptimizer ppo = switch (algorithm) {
-            case PPO -> {
-                ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
-                critic.to(device);
-                yield new PpoTrainer(policy, reference, critic, reward, ppoPrompts, codec, cfg.ppo, gen);
-            }
-            case RLOO -> new RlooTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.rloo, gen);
-            case GRPO -> new GrpoTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.grpo, gen);
-        };
+        PolicyOptimizer ppo = optimizer(algorithm, policy, reference, reward, ppoPrompts, gen);
         PpoCheckpoint ckpt = new PpoCheckpoint(run.file("ppo"));
         long start = ckpt.restore(ppo, gen);
         Path metricsFile = run.file("metrics.jsonl");
@@ -492,6 +487,35 @@ public final class RlaifPipeline {
         bar.finish(algorithm == Algorithm.PPO ? "PPO done" : algorithm.id().toUpperCase(Locale.ROOT) + " done");
         run.markDone(PPO, new TreeMap<>(Map.of("algorithm", algorithm.id(), "steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
                 "flops", FlopCounter.since(f0))));
+    }
+
+    /**
+     * The optimiser of {@code algorithm} over {@code reward}: online DPO asks {@link #labeler()} for
+     * each pair (with {@code onlineDpo.feedback: judge}); direct RLAIF replaces {@code reward} by the
+     * labeler's preference over π_ref's greedy answer ({@link JudgeReward}) under
+     * {@code directRlaif.optimizer}'s update.
+     */
+    private PolicyOptimizer optimizer(Algorithm algorithm, GPT policy, GPT reference, RewardSource reward,
+                                      PromptSource ppoPrompts, Generator gen) {
+        return switch (algorithm) {
+            case PPO -> {
+                ScalarModel critic = new ScalarModel(Policies.copyOf(reference), ScalarHead.value(cfg.model.dModel));
+                critic.to(device);
+                yield new PpoTrainer(policy, reference, critic, reward, ppoPrompts, codec, cfg.ppo, gen);
+            }
+            case RLOO -> new RlooTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.rloo, gen);
+            case GRPO -> new GrpoTrainer(policy, reference, reward, ppoPrompts, codec, cfg.ppo, cfg.grpo, gen);
+            case ONLINE_DPO -> new OnlineDpoTrainer(policy, reference, reward,
+                    cfg.onlineDpo.feedback.equals("judge") ? labeler() : null, ppoPrompts, codec, cfg.ppo, cfg.onlineDpo,
+                    cfg.labeler.concurrency, gen);
+            case D_RLAIF -> {
+                JudgeReward judge = new JudgeReward(labeler(),
+                        ps -> Policies.sample(reference, codec, ps, 0, cfg.ppo.maxNewTokens, gen).responses(),
+                        cfg.labeler.concurrency);
+                yield new DirectRlaif(optimizer(Algorithm.parse(cfg.directRlaif.optimizer), policy, reference, judge,
+                        ppoPrompts, gen), judge);
+            }
+        };
     }
 
     /** The PPO-trained policy. */

@@ -22,8 +22,8 @@ import static dev.plumbline.rlaif.pipeline.PipelineEndToEndTest.numbers;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * RLOO and GRPO as the pipeline's policy optimiser: every stage runs, metrics carry the shared
- * names and the algorithm's own (TRL's), KL starts at 0 (the policy starts as π_ref and log-probs
+ * RLOO, GRPO, online DPO and direct RLAIF as the pipeline's policy optimiser: every stage runs,
+ * metrics carry the shared names and the algorithm's own (TRL's), KL starts at 0 (the policy starts as π_ref and log-probs
  * are recomputed exactly), the run is reproducible, and a crash mid-stage resumes from the
  * checkpoint to the same numbers as an uninterrupted run.
  */
@@ -39,7 +39,7 @@ class CriticFreePipelineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rloo", "grpo"})
+    @ValueSource(strings = {"rloo", "grpo", "online-dpo", "d-rlaif"})
     void everyStageRunsWithTheCriticFreeOptimiser(String algorithm, @TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         RlaifPipeline.open(run, tiny(algorithm), quiet()).runAll();
@@ -53,21 +53,30 @@ class CriticFreePipelineTest {
         JsonNode first = RlaifConfig.MAPPER.readTree(lines.get(0));
         List<String> keys = new ArrayList<>(List.of("objective/kl", "objective/scores", "objective/entropy",
                 "policy/clipfrac_avg", "loss/policy_avg", "val/mean_length", "gold/score", "kl_coef"));
-        keys.addAll(algorithm.equals("rloo")
-                ? List.of("objective/rlhf_reward", "objective/non_score_reward", "policy/approxkl_avg", "val/ratio")
-                : List.of("reward", "reward_std", "frac_reward_zero_std", "kl", "completions/mean_length",
-                        "clip_ratio/region_mean"));
+        keys.addAll(switch (algorithm) {
+            case "rloo" -> List.of("objective/rlhf_reward", "objective/non_score_reward", "policy/approxkl_avg", "val/ratio");
+            case "grpo" -> List.of("reward", "reward_std", "frac_reward_zero_std", "kl", "completions/mean_length",
+                    "clip_ratio/region_mean");
+            case "online-dpo" -> List.of("rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins",
+                    "logps/chosen", "logps/rejected", "objective/scores_margin", "beta", "online_dpo/pairs_used");
+            default -> List.of("judge/win_rate_vs_ref", "judge/failed", "objective/rlhf_reward", "val/ratio");
+        });
         for (String k : keys) {
             assertTrue(first.has(k) && Double.isFinite(first.get(k).asDouble()), "metrics lack a finite " + k + ": " + first);
         }
         assertEquals(0.0, first.get("objective/kl").asDouble(), 1e-5, "π starts as π_ref");
+        if (algorithm.equals("d-rlaif")) {
+            double p = first.get("objective/raw_scores").asDouble();
+            assertTrue(p >= 0 && p <= 1, "the raw score is the judge's P(y ≻ y_ref), not pθ's: " + p);
+            assertEquals(p, first.get("judge/win_rate_vs_ref").asDouble(), 1e-6);
+        }
         Path again = dir.resolve("again");
         RlaifPipeline.open(again, tiny(algorithm), quiet()).runAll();
         assertEquals(numbers(run.resolve("metrics.jsonl")), numbers(again.resolve("metrics.jsonl")));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rloo", "grpo"})
+    @ValueSource(strings = {"rloo", "grpo", "online-dpo"})
     void aCrashInTheMiddleResumesToTheSameNumbers(String algorithm, @TempDir Path dir) throws Exception {
         Path whole = dir.resolve("whole"), crashed = dir.resolve("crashed");
         RlaifPipeline.open(whole, tiny(algorithm), quiet()).runAll();
@@ -105,6 +114,17 @@ class CriticFreePipelineTest {
         List<String> problems = c.problems();
         assertTrue(problems.stream().anyMatch(s -> s.contains("divisible by grpo.numGenerations (3)")), problems.toString());
         assertTrue(problems.stream().anyMatch(s -> s.contains("grpo.lossType")), problems.toString());
+        RlaifConfig d = tiny("online-dpo");
+        d.ppo.minibatchSize = 3;
+        d.onlineDpo.lossType = "hinge";
+        d.onlineDpo.feedback = "gold";
+        d.onlineDpo.beta = 0;
+        d.directRlaif.optimizer = "online-dpo";
+        List<String> dp = d.problems();
+        for (String want : List.of("must be even", "onlineDpo.lossType", "onlineDpo.feedback", "onlineDpo.beta",
+                "directRlaif.optimizer must be ppo, rloo or grpo")) {
+            assertTrue(dp.stream().anyMatch(s -> s.contains(want)), want + " not in " + dp);
+        }
         assertFalse(Files.exists(dir.resolve("a").resolve("config.json")), "no work started");
     }
 
