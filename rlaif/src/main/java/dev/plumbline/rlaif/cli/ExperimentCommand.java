@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                 + "(an arm per variant, result.json, report.html) and resumes when rerun; the labeler experiments "
                 + "run --seeds paired replicates (default 5) and call each hypothesis reproduced, contradicted or "
                 + "inconclusive from its 95%% interval (replicates.html).",
-        "  algorithms        PPO, RLOO and GRPO against the same labels and pθ: gold gain, KL, length, time",
+        "  algorithms        PPO, RLOO, GRPO, online DPO and direct RLAIF with the same labeler: gold gain, KL, length, time",
         "  overoptimization  weak-KL PPO: gold and proxy vs sqrt(KL), Gao et al.'s fit; adaptive KL, "
                 + "uncertainty penalty and early stopping as mitigations",
         "  label-noise       flip a fraction eps of labels (--values, default 0,0.1,0.2,0.3,0.4)",
@@ -84,11 +84,14 @@ public final class ExperimentCommand implements Callable<Integer> {
         for (Map.Entry<String, Replicable> e : REPLICABLE.entrySet()) {
             EXPERIMENTS.put(e.getKey(), c -> {
                 int n = c.seeds == null ? DEFAULT_SEEDS : c.seeds;
-                if (n == 1) {
-                    e.getValue().runner().run(c.runDir, c.options(), System.err);
-                } else {
-                    ReplicatedExperiment.run(c.runDir, e.getKey(), c.options(), n, e.getValue().runner(),
-                            e.getValue().hypotheses(), System.err);
+                for (String algorithm : c.algorithmsToRun()) {
+                    ExperimentOptions o = c.options(algorithm);
+                    if (n == 1) {
+                        e.getValue().runner().run(c.runDir, o, System.err);
+                    } else {
+                        ReplicatedExperiment.run(c.runDir, e.getKey(), o, n, e.getValue().runner(),
+                                e.getValue().hypotheses(), System.err);
+                    }
                 }
             });
         }
@@ -136,13 +139,23 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "overoptimization and compute run once).")
     Integer seeds;
 
-    @Option(names = "--algorithm", paramLabel = "ALGO",
-            description = "The policy optimiser of every arm: ppo, rloo or grpo (default: the run's); another "
-                    + "than ppo writes experiments/NAME-ALGO/. Labeler experiments only.")
-    String algorithm;
+    @Option(names = "--algorithm", paramLabel = "ALGO[,ALGO...]", split = ",",
+            description = "The policy optimiser of every arm: ppo, rloo, grpo, online-dpo or d-rlaif (default: the "
+                    + "run's); a list runs the experiment once per optimiser, each but ppo into experiments/NAME-ALGO/. "
+                    + "Labeler experiments only.")
+    List<String> algorithms = new ArrayList<>();
 
-    ExperimentOptions options() {
+    /** The options of one optimiser's run (null: the run's own). */
+    ExperimentOptions options(String algorithm) {
         return new ExperimentOptions(steps, values, klCoef, evalPrompts, null, algorithm);
+    }
+
+    /** The optimisers to run the experiment under, in order: the {@code --algorithm} list, or the run's own (null). */
+    List<String> algorithmsToRun() {
+        if (algorithms.isEmpty()) {
+            return java.util.Collections.singletonList(null);
+        }
+        return Algorithm.parseList(String.join(",", algorithms)).stream().map(Algorithm::id).toList();
     }
 
     @Override
@@ -155,9 +168,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         if (r != null && seeds != null && seeds > 1 && !REPLICABLE.containsKey(name)) {
             problems.add("--seeds: " + name + " runs once (replicates: " + String.join(", ", REPLICABLE.keySet()) + ")");
         }
-        if (algorithm != null) {
+        if (!algorithms.isEmpty()) {
             try {
-                Algorithm.parse(algorithm);
+                algorithmsToRun();
             } catch (IllegalArgumentException e) {
                 problems.add("--algorithm: " + e.getMessage());
             }

@@ -1,4 +1,4 @@
-// The optimisers side by side: PPO, RLOO and GRPO against the same labels and the same pθ, paired per seed.
+// The optimisers side by side: PPO, RLOO, GRPO, online DPO and direct RLAIF against the same labeler, paired per seed.
 package dev.plumbline.rlaif.experiment;
 
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
@@ -20,11 +20,14 @@ import java.util.Map;
 import static dev.plumbline.rlaif.experiment.Series.f3;
 
 /**
- * PPO, RLOO and GRPO over the base run's SFT policy and pairs: the {@code ppo} arm relabels and
- * retrains pθ with the replicate's seed, the {@code rloo} and {@code grpo} arms reuse its labels
- * and pθ and rerun only policy optimisation and evaluation, so within a replicate the optimisers
- * face the same reward. Everything else is the base run's config (its KL coefficient, steps, batch
- * of responses per step), so each arm samples as many responses per step.
+ * The five optimisers over the base run's SFT policy and pairs: the {@code ppo} arm relabels and
+ * retrains pθ with the replicate's seed; {@code rloo} and {@code grpo} reuse its labels and pθ and
+ * rerun only policy optimisation and evaluation, so within a replicate they face the same reward;
+ * {@code online-dpo} asks the same labeler about pairs of its own responses online (pθ only scores
+ * them for the proxy column) and {@code d-rlaif} uses the labeler's preference over the SFT policy's
+ * greedy answer as the reward (RLOO's update, no pθ). Everything else is the base run's config (its
+ * KL coefficient, steps, batch of responses per step), so each arm samples as many responses per
+ * step. Online DPO's leash is its own β ({@code onlineDpo.beta}), not the KL coefficient.
  *
  * <pre>{@code
  * AlgorithmsExperiment.run(Path.of("runs/demo"), ExperimentOptions.defaults(), System.err);
@@ -36,8 +39,9 @@ public final class AlgorithmsExperiment {
     /** Experiment name (CLI and directory). */
     public static final String NAME = "algorithms";
 
-    /** Arms in order: ppo (0), rloo (1), grpo (2). */
-    static final List<Algorithm> ARMS = List.of(Algorithm.PPO, Algorithm.RLOO, Algorithm.GRPO);
+    /** Arms in order: ppo (0), rloo (1), grpo (2), online-dpo (3), d-rlaif (4). */
+    static final List<Algorithm> ARMS = List.of(Algorithm.PPO, Algorithm.RLOO, Algorithm.GRPO, Algorithm.ONLINE_DPO,
+            Algorithm.D_RLAIF);
 
     /** The claims this experiment tests. */
     public static final List<Hypothesis> HYPOTHESES = List.of(
@@ -52,14 +56,21 @@ public final class AlgorithmsExperiment {
                     "Ahmadian et al. 2024", "arms", 1, 0, "seconds_per_step", Hypothesis.Direction.LOWER),
             Hypothesis.armDifference("grpo-cheaper-than-ppo",
                     "without a critic, a GRPO step costs less time than a PPO step", "Shao et al. 2024",
-                    "arms", 2, 0, "seconds_per_step", Hypothesis.Direction.LOWER));
+                    "arms", 2, 0, "seconds_per_step", Hypothesis.Direction.LOWER),
+            Hypothesis.armDifference("online-dpo-gold-at-least-ppo",
+                    "online DPO from AI feedback gains at least as much gold reward as PPO against a reward model",
+                    "Guo et al. 2024 (OAIF)", "arms", 3, 0, "gold_gain", Hypothesis.Direction.HIGHER),
+            Hypothesis.armDifference("d-rlaif-gold-at-least-ppo",
+                    "direct RLAIF (judge score as reward) gains at least as much gold reward as PPO against a reward model",
+                    "Lee et al. 2024 (RLAIF vs. RLHF, d-RLAIF)", "arms", 4, 0, "gold_gain", Hypothesis.Direction.HIGHER));
 
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
         Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
         List<ArmResult> arms = new ArrayList<>();
         for (Algorithm a : ARMS) {
-            Arm arm = Arm.of(a.id(), a.id() + " against the replicate's labels and pθ",
+            Arm arm = Arm.of(a.id(), a.id() + (a.asksJudgeOnline() ? " asking the replicate's labeler online"
+                            : " against the replicate's labels and pθ"),
                     a == Algorithm.PPO ? RlaifPipeline.LABEL : RlaifPipeline.PPO, c -> {
                         c.algorithm = a.id();
                         o.applySeedAndLength(c);
@@ -88,9 +99,11 @@ public final class AlgorithmsExperiment {
         out.put("arms", rows);
         AtomicFiles.writeString(sweep.root().resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
 
-        HtmlReport rep = new HtmlReport("Optimisers: PPO, RLOO and GRPO against the same AI labels");
-        rep.paragraph("Each line is the same SFT policy optimised against the same reward model (one labeler, one "
-                + "pθ) by a different algorithm, each sampling the same number of responses per step.");
+        HtmlReport rep = new HtmlReport("Optimisers: PPO, RLOO, GRPO, online DPO and direct RLAIF with the same AI labeler");
+        rep.paragraph("Each line is the same SFT policy optimised by a different algorithm, each sampling the same "
+                + "number of responses per step: PPO, RLOO and GRPO against the same reward model pθ (one labeler, one "
+                + "set of labels), online DPO asking that labeler about pairs of its own responses, direct RLAIF "
+                + "rewarded by that labeler's preference over the SFT policy's greedy answer.");
         LineChart gold = new LineChart("Gold score during optimisation (3-step average)", "step", "gold score");
         LineChart klChart = new LineChart("KL(π ‖ π_ref) per response", "step", "nats");
         LineChart len = new LineChart("Mean response length", "step", "characters");
@@ -112,7 +125,7 @@ public final class AlgorithmsExperiment {
                 "length change", "seconds per step"), table);
         rep.write(sweep.root().resolve("report.html"));
         for (Map<String, Object> r : rows) {
-            log.printf(Locale.ROOT, "[experiment] algorithms: %-4s gold gain %+.3f, KL %.2f, length %+.2f, %.2f s/step%n",
+            log.printf(Locale.ROOT, "[experiment] algorithms: %-10s gold gain %+.3f, KL %.2f, length %+.2f, %.2f s/step%n",
                     r.get("arm"), r.get("gold_gain"), r.get("kl_last_steps"), r.get("length_change"),
                     r.get("seconds_per_step"));
         }

@@ -22,7 +22,7 @@ import java.util.List;
  *                 while reusing the base run's SFT policy and pairs, and the sweep goes to
  *                 {@code experiments/NAME/seed-SEED/}, so replicates of one experiment sit side by
  *                 side and arms of the same replicate are paired
- * @param algorithm the policy optimiser every arm runs (ppo, rloo, grpo), or null for the base
+ * @param algorithm the policy optimiser every arm runs (ppo, rloo, grpo, online-dpo, d-rlaif), or null for the base
  *                 run's; another than ppo puts the sweep in {@code experiments/NAME-ALGORITHM/}
  */
 public record ExperimentOptions(int ppoSteps, List<Double> values, Double klCoef, int evalPrompts, Long seed,

@@ -3,6 +3,7 @@ package dev.plumbline.rlaif.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plumbline.rlaif.pipeline.ReducedDemoBase;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
+import dev.plumbline.rlaif.rl.Algorithm;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The optimiser comparison's wiring over the reduced demo base, with one optimisation step per arm
  * (which optimiser gains more gold is the lab's question, answered with its seeds in the README):
- * the arms run PPO, RLOO and GRPO, the critic-free arms reuse the PPO arm's labels and pθ within a
+ * the arms run PPO, RLOO, GRPO, online DPO and direct RLAIF, the other arms reuse the PPO arm's labels and pθ within a
  * replicate, and the replicate summary carries every hypothesis with a verdict.
  */
 class AlgorithmsExperimentTest {
@@ -33,7 +34,7 @@ class AlgorithmsExperimentTest {
         for (long seed : seeds) {
             Path root = base.resolve("experiments").resolve(AlgorithmsExperiment.NAME).resolve("seed-" + seed);
             String labels = Files.readString(root.resolve("ppo").resolve("preferences.jsonl"));
-            for (String arm : List.of("ppo", "rloo", "grpo")) {
+            for (String arm : List.of("ppo", "rloo", "grpo", "online-dpo", "d-rlaif")) {
                 Path dir = root.resolve(arm);
                 JsonNode cfg = RlaifConfig.MAPPER.readTree(dir.resolve("config.json").toFile());
                 assertEquals(arm, cfg.get("algorithm").asText());
@@ -50,7 +51,7 @@ class AlgorithmsExperimentTest {
             assertTrue(List.of("reproduced", "contradicted", "inconclusive").contains(h.get("verdict")), h.toString());
         }
         List<Map<String, Object>> arms = (List<Map<String, Object>>) ((Map<String, Object>) s.get("arms")).get("arms");
-        assertEquals(List.of("ppo", "rloo", "grpo"), arms.stream().map(a -> a.get("arm")).toList());
+        assertEquals(List.of("ppo", "rloo", "grpo", "online-dpo", "d-rlaif"), arms.stream().map(a -> a.get("arm")).toList());
         for (Map<String, Object> a : arms) {
             Map<String, Object> t = (Map<String, Object>) a.get("seconds_per_step");
             assertTrue(((Number) t.get("mean")).doubleValue() > 0, a.toString());
@@ -67,9 +68,15 @@ class AlgorithmsExperimentTest {
         assertEquals("length-bias/seed-7", o.withAlgorithm("ppo").sweepName(LengthBiasExperiment.NAME));
         assertTrue(o.describePpo(new RlaifConfig()).contains("GRPO"));
         assertThrows(IllegalArgumentException.class, () -> ExperimentOptions.defaults().withAlgorithm("dpo"));
+        assertEquals(List.of(Algorithm.PPO, Algorithm.ONLINE_DPO, Algorithm.D_RLAIF),
+                Algorithm.parseList("ppo, online_dpo,D-RLAIF"));
+        assertEquals("length-bias-online-dpo/seed-7", o.withAlgorithm("online-dpo").sweepName(LengthBiasExperiment.NAME));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> Algorithm.parseList("grpo,rloo,grpo"));
+        assertTrue(twice.getMessage().contains("'grpo' is listed twice"), twice.getMessage());
 
         for (String[] args : List.of(new String[] {"overoptimization", "--algorithm", "grpo"},
-                new String[] {"algorithms", "--algorithm", "rloo"}, new String[] {"length-bias", "--algorithm", "dpo"})) {
+                new String[] {"algorithms", "--algorithm", "rloo"}, new String[] {"length-bias", "--algorithm", "dpo"},
+                new String[] {"label-noise", "--algorithm", "grpo,online-dpo,grpo"})) {
             java.io.StringWriter err = new java.io.StringWriter();
             String[] full = java.util.stream.Stream.concat(java.util.stream.Stream.of("experiment"),
                     java.util.stream.Stream.concat(java.util.Arrays.stream(args),
