@@ -8,6 +8,8 @@ import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.rlaif.pipeline.RunDirectory;
 import dev.plumbline.rlaif.report.HtmlReport;
+import dev.plumbline.rlaif.rl.Algorithm;
+import dev.plumbline.rlaif.rl.PhaseClock;
 import dev.plumbline.tensor.io.AtomicFiles;
 
 import java.io.IOException;
@@ -39,6 +41,10 @@ import java.util.Map;
  * parameter count, tokens = steps × batch × context length). The labeler is listed separately:
  * a rule judge costs no model FLOPs, an HTTP judge costs requests, counted from the raw
  * judgements in {@code preferences.jsonl} ({@link PreferenceRecord#rawJudgements()}).
+ *
+ * <p>The policy-optimisation stage is also split into the phases of one update (generate, score,
+ * reference, judge, update; {@link PhaseClock}), for the run's optimiser and — when
+ * {@code experiment algorithms} has run — for each optimiser it compared.
  */
 public final class ComputeAccounting {
     private ComputeAccounting() {}
@@ -122,6 +128,14 @@ public final class ComputeAccounting {
         out.put("total_flops", (long) totalFlops);
         out.put("stages", rows);
         out.put("labeler", labelerCost(cfg, run, sums.get(RlaifPipeline.LABEL)));
+        Path metrics = run.file("metrics.jsonl");
+        if (Files.exists(metrics)) {
+            out.put("update_phases", phases(metrics));
+        }
+        List<Map<String, Object>> optimisers = optimisers(runDir.resolve("experiments").resolve(AlgorithmsExperiment.NAME));
+        if (!optimisers.isEmpty()) {
+            out.put("optimisers", optimisers);
+        }
 
         Path dir = runDir.resolve("experiments").resolve("compute");
         Files.createDirectories(dir);
@@ -129,6 +143,107 @@ public final class ComputeAccounting {
         report(out, rows, cfg).write(dir.resolve("report.html"));
         log.printf(Locale.ROOT, "[experiment] compute: %d of %d stages run, %.1f s, %.3f GFLOP recorded; %s%n",
                 sums.size(), STAGES.size(), totalSeconds, totalFlops / 1e9, dir.resolve("report.html"));
+        return out;
+    }
+
+    /** The phases of an update in step order; any other phase a metrics file names comes after them. */
+    static final List<String> PHASES = List.of(PhaseClock.GENERATE, PhaseClock.SCORE, PhaseClock.REFERENCE,
+            PhaseClock.JUDGE, PhaseClock.UPDATE);
+
+    /**
+     * Where one policy-optimisation update goes, from the per-step {@code time/PHASE_seconds} and
+     * {@code flops/PHASE} of {@code metrics.jsonl} ({@link PhaseClock}): per phase the mean seconds and
+     * GFLOP per update and the share of the step's time, plus {@code step} for the whole update.
+     * Empty when the metrics predate the phase clock.
+     */
+    static Map<String, Object> phases(Path metricsFile) throws IOException {
+        Map<String, double[]> acc = new LinkedHashMap<>();    // phase → {seconds, flops}
+        int steps = 0;
+        for (String line : Files.readAllLines(metricsFile)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode m = RlaifConfig.MAPPER.readTree(line);
+            if (!m.has("flops/step")) {
+                continue;
+            }
+            steps++;
+            m.fieldNames().forEachRemaining(k -> {
+                if (k.startsWith("time/") && k.endsWith("_seconds")) {
+                    acc.computeIfAbsent(k.substring(5, k.length() - 8), x -> new double[2])[0] += m.get(k).asDouble();
+                } else if (k.startsWith("flops/")) {
+                    acc.computeIfAbsent(k.substring(6), x -> new double[2])[1] += m.get(k).asDouble();
+                }
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (steps == 0) {
+            return out;
+        }
+        List<String> order = new ArrayList<>();
+        for (String ph : PHASES) {
+            if (acc.containsKey(ph)) {
+                order.add(ph);
+            }
+        }
+        for (String ph : acc.keySet()) {
+            if (!order.contains(ph) && !ph.equals("step")) {
+                order.add(ph);
+            }
+        }
+        order.add("step");
+        double stepSeconds = acc.getOrDefault("step", new double[2])[0];
+        for (String ph : order) {
+            double[] v = acc.getOrDefault(ph, new double[2]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("seconds_per_update", v[0] / steps);
+            row.put("gflop_per_update", v[1] / 1e9 / steps);
+            row.put("time_share", stepSeconds > 0 ? v[0] / stepSeconds : Double.NaN);
+            out.put(ph, row);
+        }
+        out.put("updates", steps);
+        return out;
+    }
+
+    /**
+     * One row per optimiser arm of {@code experiment algorithms} under {@code root} (its arms, or each
+     * replicate's {@code seed-S/ARM}): the arm's update phases over all its replicates' steps.
+     */
+    static List<Map<String, Object>> optimisers(Path root) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        List<Path> sweeps = new ArrayList<>();
+        sweeps.add(root);
+        try (var dirs = Files.list(root)) {
+            dirs.filter(d -> d.getFileName().toString().startsWith("seed-") && Files.isDirectory(d)).sorted()
+                    .forEach(sweeps::add);
+        }
+        for (Algorithm a : AlgorithmsExperiment.ARMS) {
+            Path merged = Files.createTempFile("plumbline-phases", ".jsonl");
+            try {
+                int replicates = 0;
+                for (Path sw : sweeps) {
+                    Path m = sw.resolve(a.id()).resolve("metrics.jsonl");
+                    if (Files.exists(sw.resolve(a.id()).resolve("stages").resolve(RlaifPipeline.PPO + ".json"))
+                            && Files.exists(m)) {
+                        Files.write(merged, Files.readAllLines(m), java.nio.file.StandardOpenOption.APPEND);
+                        replicates++;
+                    }
+                }
+                Map<String, Object> ph = phases(merged);
+                if (replicates > 0 && !ph.isEmpty()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("algorithm", a.id());
+                    row.put("replicates", replicates);
+                    row.put("phases", ph);
+                    out.add(row);
+                }
+            } finally {
+                Files.deleteIfExists(merged);
+            }
+        }
         return out;
     }
 
@@ -216,6 +331,48 @@ public final class ComputeAccounting {
                 cfg.sft.steps, cfg.sft.batchSize, cfg.model.contextLength));
 
         @SuppressWarnings("unchecked")
+        Map<String, Object> phases = (Map<String, Object>) out.get("update_phases");
+        if (phases != null && !phases.isEmpty()) {
+            r.section("Where one policy-optimisation update goes (" + cfg.algorithm + ")");
+            r.paragraph("Each update samples responses (generate), scores them with the reward model or the judge "
+                    + "(score), computes the reference policy's log-probabilities for the KL (reference), asks the judge "
+                    + "online where the optimiser does (judge), and trains (update: advantages, critic and policy "
+                    + "gradient steps). Means over the run's " + phases.get("updates") + " updates.");
+            r.table(List.of("phase", "seconds per update", "share of the update's time", "GFLOP per update"),
+                    phaseRows(phases));
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> opts = (List<Map<String, Object>>) out.get("optimisers");
+        if (opts != null) {
+            r.section("Per optimiser (experiment algorithms)");
+            r.paragraph("The same phases for every arm of experiment algorithms, over all its replicates' updates: "
+                    + "seconds per update (share of the update) and GFLOP per update.");
+            List<String> head = new ArrayList<>(List.of("optimiser", "replicates"));
+            for (String ph : PHASES) {
+                head.add(ph + " s (share)");
+            }
+            head.add("total s per update");
+            head.add("GFLOP per update");
+            List<List<String>> t = new ArrayList<>();
+            for (Map<String, Object> o : opts) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> ph = (Map<String, Object>) o.get("phases");
+                List<String> row = new ArrayList<>(List.of((String) o.get("algorithm"), String.valueOf(o.get("replicates"))));
+                for (String p : PHASES) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> v = (Map<String, Object>) ph.get(p);
+                    row.add(v == null ? "—" : fmt("%.3f", v.get("seconds_per_update")) + " (" + pct(v.get("time_share")) + ")");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> st = (Map<String, Object>) ph.get("step");
+                row.add(fmt("%.3f", st.get("seconds_per_update")));
+                row.add(fmt("%.3f", st.get("gflop_per_update")));
+                t.add(row);
+            }
+            r.table(head, t);
+        }
+
+        @SuppressWarnings("unchecked")
         Map<String, Object> lab = (Map<String, Object>) out.get("labeler");
         r.section("The labeler's cost");
         String calls = lab.containsKey("judge_calls")
@@ -232,6 +389,17 @@ public final class ComputeAccounting {
                     + "label row's GFLOP is essentially zero); a real AI judge would cost requests or model FLOPs here.");
         }
         return r;
+    }
+
+    private static List<List<String>> phaseRows(Map<String, Object> phases) {
+        List<List<String>> t = new ArrayList<>();
+        for (Map.Entry<String, Object> e : phases.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> v) {
+                t.add(List.of(e.getKey(), fmt("%.4f", v.get("seconds_per_update")), pct(v.get("time_share")),
+                        fmt("%.4f", v.get("gflop_per_update"))));
+            }
+        }
+        return t;
     }
 
     private static String analytic(Map<String, Object> row) {

@@ -7,6 +7,7 @@ import dev.plumbline.nn.ScalarModel;
 import dev.plumbline.nn.optim.AdamW;
 import dev.plumbline.nn.optim.Optimizer;
 import dev.plumbline.rlaif.rl.PolicyOptimizer;
+import dev.plumbline.rlaif.rl.PhaseClock;
 import dev.plumbline.rlaif.rl.Rollout;
 import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.tensor.Device;
@@ -117,14 +118,14 @@ public final class PpoTrainer implements PolicyOptimizer {
     /** Runs one PPO iteration and returns its metrics. */
     @Override
     public Map<String, Double> step() {
-        long t0 = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         Map<String, Double> m = new LinkedHashMap<>();
         int b = cfg.batchSize;
         List<String> batchPrompts = prompts.batch(step, b);
         try (Scope iteration = Scope.open()) {
             // ---- rollout and score (shared with every optimiser) ---------------------------------------------
             Rollout ro = Rollout.collect(policy, reference, codec, reward, batchPrompts, cfg.temperature,
-                    cfg.maxNewTokens, cfg.missingEosPenalty, estimator, gen);
+                    cfg.maxNewTokens, cfg.missingEosPenalty, estimator, gen, clock);
             int n = ro.steps, tp = ro.promptLength;
             float[] scores = ro.scores, maskH = ro.mask;
             float[] oldValues;
@@ -214,7 +215,8 @@ public final class PpoTrainer implements PolicyOptimizer {
             m.put("policy/entropy_avg", entSum / updates);
             m.put("val/ratio", ratioSum / updates);
             m.put("kl_coef", (double) beta);
-            m.put("time/step_seconds", (System.nanoTime() - t0) / 1e9);
+            clock.lap(PhaseClock.UPDATE);
+            clock.put(m);
             last = ro.samples(scores);
         }
         return m;

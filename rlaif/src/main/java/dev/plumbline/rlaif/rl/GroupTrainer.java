@@ -83,13 +83,13 @@ abstract class GroupTrainer implements PolicyOptimizer {
 
     @Override
     public final Map<String, Double> step() {
-        long t0 = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         Map<String, Double> m = new LinkedHashMap<>();
         int b = common.batchSize;
         List<String> batchPrompts = Rollout.repeat(prompts.batch(step, b / k), k);
         try (Scope iteration = Scope.open()) {
             Rollout ro = Rollout.collect(policy, reference, codec, reward, batchPrompts, common.temperature,
-                    common.maxNewTokens, common.missingEosPenalty, estimator, gen);
+                    common.maxNewTokens, common.missingEosPenalty, estimator, gen, clock);
             double beta = kl.coef();
             Map<String, Double> rewardMetrics = new LinkedHashMap<>();
             float[] adv = advantages(ro, rewardMetrics);
@@ -128,7 +128,8 @@ abstract class GroupTrainer implements PolicyOptimizer {
                 m.put(e.getKey(), e.getValue() / updates);
             }
             m.put("kl_coef", beta);
-            m.put("time/step_seconds", (System.nanoTime() - t0) / 1e9);
+            clock.lap(PhaseClock.UPDATE);
+            clock.put(m);
             last = ro.samples(ro.scores);
         }
         return m;

@@ -121,14 +121,15 @@ public final class OnlineDpoTrainer implements PolicyOptimizer {
 
     @Override
     public Map<String, Double> step() {
-        long t0 = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         Map<String, Double> m = new LinkedHashMap<>();
         int pairs = common.batchSize / 2;
         List<String> batchPrompts = Rollout.repeat(prompts.batch(step, pairs), 2);
         try (Scope iteration = Scope.open()) {
             Rollout ro = Rollout.collect(policy, reference, codec, reward, batchPrompts, common.temperature,
-                    common.maxNewTokens, common.missingEosPenalty, estimator, gen);
+                    common.maxNewTokens, common.missingEosPenalty, estimator, gen, clock);
             Preference[] pref = preferences(ro, pairs);
+            clock.lap(feedback == Feedback.JUDGE ? PhaseClock.JUDGE : PhaseClock.SCORE);
             // chosen and rejected row of each usable pair
             int[] chosen = new int[pairs], rejected = new int[pairs];
             int used = 0, ties = 0, failed = 0;
@@ -204,7 +205,8 @@ public final class OnlineDpoTrainer implements PolicyOptimizer {
             m.put("online_dpo/failed", (double) failed);
             m.put("beta", cfg.beta);
             m.put("kl_coef", cfg.beta);
-            m.put("time/step_seconds", (System.nanoTime() - t0) / 1e9);
+            clock.lap(PhaseClock.UPDATE);
+            clock.put(m);
             last = ro.samples(ro.scores);
         }
         return m;

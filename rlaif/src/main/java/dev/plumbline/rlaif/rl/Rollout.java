@@ -101,8 +101,21 @@ public final class Rollout {
     public static Rollout collect(GPT policy, GPT reference, TextCodec codec, RewardSource reward, List<String> prompts,
                                   double temperature, int maxNewTokens, double missingEosPenalty, KlEstimator estimator,
                                   Generator gen) {
+        return collect(policy, reference, codec, reward, prompts, temperature, maxNewTokens, missingEosPenalty, estimator,
+                gen, PhaseClock.start());
+    }
+
+    /**
+     * {@link #collect(GPT, GPT, TextCodec, RewardSource, List, double, int, double, KlEstimator, Generator)} with its
+     * phases charged to {@code clock}: {@link PhaseClock#GENERATE}, {@link PhaseClock#SCORE}, {@link PhaseClock#REFERENCE}.
+     */
+    public static Rollout collect(GPT policy, GPT reference, TextCodec codec, RewardSource reward, List<String> prompts,
+                                  double temperature, int maxNewTokens, double missingEosPenalty, KlEstimator estimator,
+                                  Generator gen, PhaseClock clock) {
         Policies.Samples s = Policies.sample(policy, codec, prompts, temperature, maxNewTokens, gen);
+        clock.lap(PhaseClock.GENERATE);
         RewardSource.Scored scored = reward.score(prompts, s.responses());
+        clock.lap(PhaseClock.SCORE);
         if (scored.rewards().length != prompts.size()) {
             throw new IllegalStateException("reward source returned " + scored.rewards().length + " rewards for "
                     + prompts.size() + " responses");
@@ -118,7 +131,9 @@ public final class Rollout {
             refLogp = Sampler.responseLogProbs(reference, s.result(), new SamplingTransform((float) temperature, 0, 1f))
                     .toFloatArray();
         }
-        return new Rollout(prompts, s, scored, scores, refLogp, estimator);
+        Rollout r = new Rollout(prompts, s, scored, scores, refLogp, estimator);
+        clock.lap(PhaseClock.REFERENCE);
+        return r;
     }
 
     /** Each prompt {@code k} times in a row: {@code [a, b] → [a, a, a, b, b, b]} for k = 3. */

@@ -193,4 +193,49 @@ class ComputeAccountingTest {
             assertEquals("not run", row(r, s).get("status"), s);
         }
     }
+
+    /** A metrics line as the phase clock writes it. */
+    private static String step(double gen, double score, double ref, double upd, long fGen, long fUpd) {
+        return String.format(java.util.Locale.ROOT, "{\"step\":1,\"time/generate_seconds\":%s,\"flops/generate\":%d,"
+                        + "\"time/score_seconds\":%s,\"flops/score\":0,\"time/reference_seconds\":%s,\"flops/reference\":0,"
+                        + "\"time/update_seconds\":%s,\"flops/update\":%d,\"time/step_seconds\":%s,\"flops/step\":%d}",
+                gen, fGen, score, ref, upd, fUpd, gen + score + ref + upd, fGen + fUpd);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void updatePhasesAreMeansOverStepsPerOptimiser(@TempDir Path dir) throws Exception {
+        Path m = dir.resolve("metrics.jsonl");
+        Files.write(m, List.of(step(1.0, 0.5, 0.25, 2.25, 3_000_000_000L, 1_000_000_000L),
+                step(3.0, 0.5, 0.25, 0.25, 1_000_000_000L, 3_000_000_000L), "{\"step\":3}"));
+        Map<String, Object> ph = ComputeAccounting.phases(m);
+        assertEquals(List.of("generate", "score", "reference", "update", "step", "updates"), new ArrayList<>(ph.keySet()));
+        assertEquals(2, ph.get("updates"), "a line without the phase clock is not an update");
+        Map<String, Object> gen = (Map<String, Object>) ph.get("generate");
+        assertEquals(2.0, (Double) gen.get("seconds_per_update"), 1e-12);
+        assertEquals(2.0, (Double) gen.get("gflop_per_update"), 1e-12);
+        assertEquals(4.0 / 8.0, (Double) gen.get("time_share"), 1e-12, "4 of the 8 seconds of two steps");
+        Map<String, Object> all = (Map<String, Object>) ph.get("step");
+        assertEquals(4.0, (Double) all.get("seconds_per_update"), 1e-12);
+        assertEquals(4.0, (Double) all.get("gflop_per_update"), 1e-12);
+
+        // experiment algorithms' layout: replicates seed-S/ARM; an arm that did not finish is left out
+        Path root = dir.resolve("algorithms");
+        for (String seed : List.of("seed-1", "seed-2")) {
+            Path arm = root.resolve(seed).resolve("grpo");
+            Files.createDirectories(arm.resolve("stages"));
+            Files.writeString(arm.resolve("stages").resolve("ppo.json"), "{}");
+            Files.write(arm.resolve("metrics.jsonl"), List.of(step(1.0, 1.0, 1.0, 1.0, 0, 2_000_000_000L)));
+        }
+        Files.createDirectories(root.resolve("seed-1").resolve("ppo"));
+        Files.write(root.resolve("seed-1").resolve("ppo").resolve("metrics.jsonl"), List.of(step(1, 1, 1, 1, 0, 0)));
+        List<Map<String, Object>> opts = ComputeAccounting.optimisers(root);
+        assertEquals(1, opts.size(), opts.toString());
+        assertEquals("grpo", opts.get(0).get("algorithm"));
+        assertEquals(2, opts.get(0).get("replicates"));
+        Map<String, Object> upd = (Map<String, Object>) ((Map<String, Object>) opts.get(0).get("phases")).get("update");
+        assertEquals(0.25, (Double) upd.get("time_share"), 1e-12);
+        assertEquals(2.0, (Double) upd.get("gflop_per_update"), 1e-12);
+        assertTrue(ComputeAccounting.optimisers(dir.resolve("none")).isEmpty());
+    }
 }

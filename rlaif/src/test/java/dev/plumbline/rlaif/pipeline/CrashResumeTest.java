@@ -121,12 +121,6 @@ class CrashResumeTest {
     }
 
     private static List<String> numbers(Path metrics) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(metrics)) {
-            ObjectNode n = (ObjectNode) RlaifConfig.MAPPER.readTree(line);
-            n.remove("time/step_seconds");
-            out.add(n.toString());
-        }
-        return out;
+        return PipelineEndToEndTest.numbers(metrics);
     }
 }
