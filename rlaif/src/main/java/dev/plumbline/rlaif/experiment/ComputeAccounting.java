@@ -157,9 +157,18 @@ public final class ComputeAccounting {
      * Empty when the metrics predate the phase clock.
      */
     static Map<String, Object> phases(Path metricsFile) throws IOException {
+        return phases(List.of(metricsFile));
+    }
+
+    /** {@link #phases(Path)} over the steps of several metrics files together. */
+    static Map<String, Object> phases(List<Path> metricsFiles) throws IOException {
         Map<String, double[]> acc = new LinkedHashMap<>();    // phase → {seconds, flops}
         int steps = 0;
-        for (String line : Files.readAllLines(metricsFile)) {
+        List<String> lines = new ArrayList<>();
+        for (Path f : metricsFiles) {
+            lines.addAll(Files.readAllLines(f));
+        }
+        for (String line : lines) {
             if (line.isBlank()) {
                 continue;
             }
@@ -221,27 +230,21 @@ public final class ComputeAccounting {
                     .forEach(sweeps::add);
         }
         for (Algorithm a : AlgorithmsExperiment.ARMS) {
-            Path merged = Files.createTempFile("plumbline-phases", ".jsonl");
-            try {
-                int replicates = 0;
-                for (Path sw : sweeps) {
-                    Path m = sw.resolve(a.id()).resolve("metrics.jsonl");
-                    if (Files.exists(sw.resolve(a.id()).resolve("stages").resolve(RlaifPipeline.PPO + ".json"))
-                            && Files.exists(m)) {
-                        Files.write(merged, Files.readAllLines(m), java.nio.file.StandardOpenOption.APPEND);
-                        replicates++;
-                    }
+            List<Path> files = new ArrayList<>();
+            for (Path sw : sweeps) {
+                Path arm = sw.resolve(a.id());
+                if (Files.exists(arm.resolve("stages").resolve(RlaifPipeline.PPO + ".json"))
+                        && Files.exists(arm.resolve("metrics.jsonl"))) {
+                    files.add(arm.resolve("metrics.jsonl"));
                 }
-                Map<String, Object> ph = phases(merged);
-                if (replicates > 0 && !ph.isEmpty()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("algorithm", a.id());
-                    row.put("replicates", replicates);
-                    row.put("phases", ph);
-                    out.add(row);
-                }
-            } finally {
-                Files.deleteIfExists(merged);
+            }
+            Map<String, Object> ph = files.isEmpty() ? Map.of() : phases(files);
+            if (!ph.isEmpty()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("algorithm", a.id());
+                row.put("replicates", files.size());
+                row.put("phases", ph);
+                out.add(row);
             }
         }
         return out;
