@@ -1,6 +1,7 @@
 // Labels a pairs file into preferences.jsonl, resumably: pairs already in the output are skipped.
 package dev.plumbline.rlaif.data;
 
+import dev.plumbline.rlaif.label.BatchLabeling;
 import dev.plumbline.rlaif.label.Judgement;
 import dev.plumbline.rlaif.label.LabelPair;
 import dev.plumbline.rlaif.label.PreferenceLabeler;
@@ -146,16 +147,7 @@ public final class LabelingRun {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("labeling interrupted after " + counts[1] + " records");
                 } catch (ExecutionException e) {
-                    // a labeler returns FAILED for a bad answer; an exception is a programming error
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (c instanceof Error er) {
-                        throw er;
-                    }
-                    throw new IllegalStateException("labeler " + labeler.name() + " failed on pair "
-                            + pairs.get(todo.get(window0)).id(), c);
+                    throw BatchLabeling.rethrow(e, labeler, pairs.get(todo.get(window0)).id());
                 }
                 window.pollFirst();
                 int i = todo.get(window0++);

@@ -44,6 +44,23 @@ public final class BatchLabeling {
         return out;
     }
 
+    /**
+     * What a worker's failed {@link PreferenceLabeler#label(LabelPair)} call becomes on the calling
+     * thread: its own unchecked exception or error, else an {@link IllegalStateException} naming
+     * the labeler and the pair. (A labeler returns FAILED for a bad answer; an exception is a
+     * programming error.)
+     */
+    public static RuntimeException rethrow(ExecutionException e, PreferenceLabeler labeler, Object pair) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+            return re;
+        }
+        if (c instanceof Error er) {
+            throw er;
+        }
+        return new IllegalStateException("labeler " + labeler.name() + " failed on pair " + pair, c);
+    }
+
     private static List<Judgement> concurrently(PreferenceLabeler labeler, List<LabelPair> pairs, int workers) {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -64,15 +81,7 @@ public final class BatchLabeling {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("labeling interrupted at pair " + pairs.get(i).index(), e);
                 } catch (ExecutionException e) {
-                    // a labeler returns FAILED for a bad answer; an exception is a programming error
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (c instanceof Error er) {
-                        throw er;
-                    }
-                    throw new IllegalStateException(labeler.name() + " failed on pair " + pairs.get(i).index(), c);
+                    throw rethrow(e, labeler, pairs.get(i).index());
                 }
             }
             return out;
