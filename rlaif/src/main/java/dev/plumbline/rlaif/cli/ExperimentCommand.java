@@ -1,19 +1,14 @@
 // plumbline experiment NAME: the failure-mode lab's experiments over a finished run.
 package dev.plumbline.rlaif.cli;
 
-import dev.plumbline.rlaif.experiment.BootstrappingExperiment;
 import dev.plumbline.rlaif.experiment.ComputeAccounting;
-import dev.plumbline.rlaif.experiment.DriftExperiment;
 import dev.plumbline.rlaif.experiment.ExperimentOptions;
-import dev.plumbline.rlaif.experiment.Hypothesis;
-import dev.plumbline.rlaif.experiment.LabelNoiseExperiment;
+import dev.plumbline.rlaif.experiment.Lab;
+import dev.plumbline.rlaif.experiment.OnsetEvaluation;
 import dev.plumbline.rlaif.experiment.AlgorithmsExperiment;
 import dev.plumbline.rlaif.rl.Algorithm;
-import dev.plumbline.rlaif.experiment.LengthBiasExperiment;
 import dev.plumbline.rlaif.experiment.OverOptimizationExperiment;
-import dev.plumbline.rlaif.experiment.PositionBiasExperiment;
 import dev.plumbline.rlaif.experiment.ReplicatedExperiment;
-import dev.plumbline.rlaif.experiment.SycophancyExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +44,8 @@ import java.util.concurrent.Callable;
         "  position-bias     injected position bias p (--values, default 0,0.2,0.5) measured back; both-orders debiasing",
         "  bootstrapping     a model judge trained on n gold pairs labels the rest (--values: n, default 16,64,256)",
         "  drift             the labeler's weights change halfway / one instruction added: labels, pθ, PPO stability",
-        "  compute           time and FLOPs per stage of the run (no training; reads the stage summaries)"})
+        "  compute           time and FLOPs per stage of the run (no training; reads the stage summaries)",
+        "  onset-alarm       the gold-free onset alarm of every arm run so far against gold: precision, recall, lead"})
 public final class ExperimentCommand implements Callable<Integer> {
 
     /** A runnable experiment. */
@@ -63,25 +59,13 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     static final Map<String, Runner> EXPERIMENTS = new LinkedHashMap<>();
 
-    /** An experiment that runs as paired replicate seeds, with the hypotheses it tests. */
-    record Replicable(ReplicatedExperiment.Runner runner, List<Hypothesis> hypotheses) {}
-
-    /** The experiments {@code --seeds} applies to. */
-    static final Map<String, Replicable> REPLICABLE = new LinkedHashMap<>();
+    /** The experiments {@code --seeds} applies to ({@link Lab#REPLICATED}). */
+    static final Map<String, Lab.Replicated> REPLICABLE = Lab.REPLICATED;
 
     static {
-        REPLICABLE.put(LabelNoiseExperiment.NAME, new Replicable(LabelNoiseExperiment::run, LabelNoiseExperiment.HYPOTHESES));
-        REPLICABLE.put(LengthBiasExperiment.NAME, new Replicable(LengthBiasExperiment::run, LengthBiasExperiment.HYPOTHESES));
-        REPLICABLE.put(SycophancyExperiment.NAME, new Replicable(SycophancyExperiment::run, SycophancyExperiment.HYPOTHESES));
-        REPLICABLE.put(PositionBiasExperiment.NAME, new Replicable(PositionBiasExperiment::run,
-                PositionBiasExperiment.HYPOTHESES));
-        REPLICABLE.put(BootstrappingExperiment.NAME, new Replicable(BootstrappingExperiment::run,
-                BootstrappingExperiment.HYPOTHESES));
-        REPLICABLE.put(AlgorithmsExperiment.NAME, new Replicable(AlgorithmsExperiment::run, AlgorithmsExperiment.HYPOTHESES));
-        REPLICABLE.put(DriftExperiment.NAME, new Replicable(DriftExperiment::run, DriftExperiment.HYPOTHESES));
         EXPERIMENTS.put(OverOptimizationExperiment.NAME, c -> OverOptimizationExperiment.run(c.runDir,
                 c.steps == 0 ? 120 : c.steps, c.klCoef == null ? 0.002 : c.klCoef, System.err));
-        for (Map.Entry<String, Replicable> e : REPLICABLE.entrySet()) {
+        for (Map.Entry<String, Lab.Replicated> e : REPLICABLE.entrySet()) {
             EXPERIMENTS.put(e.getKey(), c -> {
                 int n = c.seeds == null ? DEFAULT_SEEDS : c.seeds;
                 for (String algorithm : c.algorithmsToRun()) {
@@ -96,6 +80,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             });
         }
         EXPERIMENTS.put("compute", c -> ComputeAccounting.run(c.runDir, System.err));
+        EXPERIMENTS.put(OnsetEvaluation.NAME, c -> OnsetEvaluation.run(c.runDir, System.err));
     }
 
     @Spec

@@ -35,7 +35,10 @@ public final class BootstrappingExperiment {
 
     /** Experiment name (CLI and directory). */
     public static final String NAME = "bootstrapping";
-    /** Gold-pair counts swept by default. */
+    /**
+     * Gold-pair counts swept by default; on a run with fewer pairs, a count that would leave no held-out
+     * pairs becomes half the run's pairs (16, 64, 128 on the quick run's 256).
+     */
     public static final List<Double> DEFAULT_GOLD_PAIRS = List.of(16.0, 64.0, 256.0);
 
     /** The claims this experiment tests: the most gold pairs swept (last) against the fewest (first). */
@@ -51,8 +54,9 @@ public final class BootstrappingExperiment {
     /** Runs (or resumes) the experiment. */
     public static Map<String, Object> run(Path baseRun, ExperimentOptions o, PrintStream log) throws IOException {
         Sweep sweep = Sweep.over(baseRun, o.sweepName(NAME), log, RlaifPipeline.SFT, RlaifPipeline.SAMPLE);
-        List<Double> ns = o.valuesOr(DEFAULT_GOLD_PAIRS);
         int pairs = sweep.baseConfig().sampling.pairs;
+        List<Double> ns = o.valuesOr(DEFAULT_GOLD_PAIRS.stream().map(n -> n < pairs ? n : Math.floor(pairs / 2.0))
+                .distinct().toList());
         for (double n : ns) {
             if (!(n >= 1 && n < pairs && n == Math.rint(n))) {
                 throw new IllegalArgumentException("bootstrapping: gold-pair counts must be whole numbers in [1, "

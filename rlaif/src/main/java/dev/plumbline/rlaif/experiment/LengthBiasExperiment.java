@@ -26,7 +26,11 @@ import static dev.plumbline.rlaif.experiment.Series.s3;
  *   <li>{@code biased}: {@code lengthBias = L} (default {@value #DEFAULT_BIAS}; it outweighs the
  *       constitution's "nothing but the answer" principle, so padded answers now win);</li>
  *   <li>{@code biased-length-penalty}: the biased arm's labels and pθ, PPO with
- *       {@code reward.lengthPenalty = }{@value #PENALTY} per character (length-penalised reward).</li>
+ *       {@code reward.lengthPenalty = }{@value #PENALTY} per character (length-penalised reward);</li>
+ *   <li>{@code length-only}: the biased arm's labels, but PPO's reward is the response length alone
+ *       ({@code reward.kind = length_only}, normalised on SFT samples like any reward) — the control
+ *       of Singhal et al.: its gain in the biased pθ's score ({@code proxy_score}, raw pθ) against the
+ *       biased arm's shows how much of the proxy gain length alone buys.</li>
  * </ul>
  * A fourth, free mitigation is read off the biased arm: early stopping when the mean response
  * length has drifted more than {@value #DRIFT_LIMIT} (relative) from its start, a signal that
@@ -42,7 +46,7 @@ public final class LengthBiasExperiment {
     /** Experiment name (CLI and directory). */
     public static final String NAME = "length-bias";
 
-    /** The claims this experiment tests; arms: unbiased, biased, biased-length-penalty. */
+    /** The claims this experiment tests; arms: unbiased, biased, biased-length-penalty, length-only. */
     public static final List<Hypothesis> HYPOTHESES = List.of(
             Hypothesis.armDifference("biased-labeler-lengthens-answers",
                     "a length-biased labeler makes the optimised policy's answers longer",
@@ -52,7 +56,13 @@ public final class LengthBiasExperiment {
                     "arms", 2, 1, "eval_length_ppo", Hypothesis.Direction.LOWER),
             Hypothesis.armDifference("biased-labeler-costs-gold",
                     "the padding the biased labeler buys costs gold reward", "Singhal et al. 2023",
-                    "arms", 1, 0, "gold_ppo", Hypothesis.Direction.LOWER));
+                    "arms", 1, 0, "gold_ppo", Hypothesis.Direction.LOWER),
+            new Hypothesis("length-alone-buys-most-proxy-gain",
+                    "optimising length alone buys at least half of the proxy (biased pθ) gain that optimising pθ buys",
+                    "Singhal et al. 2023 (length-only reward recovers most of RLHF's reward gain)",
+                    "proxy gain of length-only − 0.5 × proxy gain of biased (proxy gain = pθ score PPO − SFT on eval)",
+                    Hypothesis.Direction.HIGHER, r -> proxyGain(Hypothesis.arm(r, "arms", 3))
+                            - 0.5 * proxyGain(Hypothesis.arm(r, "arms", 1))));
     /** Default LENGTH weight of the biased labeler. */
     public static final double DEFAULT_BIAS = 1.0;
     /** Length penalty (normalised reward per character) of the mitigation arm. */
@@ -74,7 +84,10 @@ public final class LengthBiasExperiment {
         }));
         ArmResult penalised = sweep.run(Arm.of("biased-length-penalty", "biased labels, PPO reward minus "
                 + PENALTY + " per character", RlaifPipeline.PPO, c -> c.reward.lengthPenalty = PENALTY).after("biased"));
-        List<ArmResult> arms = List.of(unbiased, biased, penalised);
+        // from the reward-model stage so the normaliser is fitted to lengths (pθ itself retrains to the biased arm's)
+        ArmResult lengthOnly = sweep.run(Arm.of("length-only", "biased labels, PPO reward = response length alone",
+                RlaifPipeline.REWARD_MODEL, c -> c.reward.kind = "length_only").after("biased"));
+        List<ArmResult> arms = List.of(unbiased, biased, penalised, lengthOnly);
 
         // early stopping on length drift (no ensemble here, so that is the only signal), read off the biased arm
         double[] gold = biased.series("gold/score");
@@ -96,6 +109,8 @@ public final class LengthBiasExperiment {
             row.put("eval_length_ppo", r.eval("ppo", "mean_length"));
             row.put("gold_sft", r.eval("sft", "gold_score"));
             row.put("gold_ppo", r.eval("ppo", "gold_score"));
+            row.put("proxy_sft", r.eval("sft", "proxy_score"));
+            row.put("proxy_ppo", r.eval("ppo", "proxy_score"));
             rows.add(row);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -104,6 +119,7 @@ public final class LengthBiasExperiment {
         out.put("length_growth_unbiased", growth(rows.get(0)));
         out.put("length_growth_biased", growth(rows.get(1)));
         out.put("length_growth_biased_with_penalty", growth(rows.get(2)));
+        out.put("length_only_share_of_proxy_gain", proxyGain(rows.get(3)) / proxyGain(rows.get(1)));
         out.put("early_stop_step", stop < 0 ? null : stop + 1);
         out.put("early_stop_gold", stop < 0 ? null : Series.meanOf(gold, Math.max(0, stop - 2), stop + 1));
         out.put("biased_final_gold", Series.tail(gold, 3));
@@ -133,10 +149,14 @@ public final class LengthBiasExperiment {
                     f3((Double) r.get("length_penalty")), f3((Double) r.get("labels_agree_with_gold")),
                     f3((Double) r.get("rm_accuracy_vs_gold")), f3((Double) r.get("ppo_length_first_steps")),
                     f3((Double) r.get("ppo_length_last_steps")), f3((Double) r.get("gold_sft")),
-                    f3((Double) r.get("gold_ppo"))));
+                    f3((Double) r.get("gold_ppo")), s3(proxyGain(r))));
         }
         rep.table(List.of("arm", "length bias", "length penalty", "labels vs gold", "pθ acc vs gold",
-                "length, first PPO steps", "length, last PPO steps", "gold SFT (eval)", "gold PPO (eval)"), table);
+                "length, first PPO steps", "length, last PPO steps", "gold SFT (eval)", "gold PPO (eval)",
+                "proxy gain (pθ, eval)"), table);
+        rep.paragraph(String.format(Locale.ROOT, "Length-only control: a policy optimised for length alone gained %s in the "
+                + "biased pθ's score, against %s for the policy optimised for pθ itself (share %s).",
+                s3(proxyGain(rows.get(3))), s3(proxyGain(rows.get(1))), f3((Double) out.get("length_only_share_of_proxy_gain"))));
         rep.paragraph(stop < 0
                 ? "Early stopping on length drift: the biased run's mean length never drifted more than "
                         + Math.round(100 * DRIFT_LIMIT) + "% from its start, so it would not have stopped."
@@ -148,6 +168,11 @@ public final class LengthBiasExperiment {
         log.printf(Locale.ROOT, "[experiment] length bias: PPO length growth %s unbiased, %s biased, %s biased + penalty%n",
                 s3(gU), s3(gB), s3(gP));
         return out;
+    }
+
+    /** pθ's raw score of the PPO policy minus the SFT policy's on the eval prompts (NaN when missing). */
+    static double proxyGain(Map<String, Object> row) {
+        return Hypothesis.number(row, "proxy_ppo") - Hypothesis.number(row, "proxy_sft");
     }
 
     private static double growth(Map<String, Object> row) {

@@ -195,7 +195,7 @@ public final class RlaifConfig {
 
     /** How r(x, y) is built from pθ. */
     public static final class Reward {
-        /** raw (f), log_sigmoid (log σ f) or log_odds_vs_reference (f − f(y_ref)). */
+        /** raw (f), log_sigmoid (log σ f), log_odds_vs_reference (f − f(y_ref)) or length_only (len(y): a control that ignores pθ). */
         public String kind = "raw";
         /** Normalise to mean 0, std 1 on reference-policy samples before PPO. */
         public boolean normalize = true;
@@ -235,6 +235,8 @@ public final class RlaifConfig {
     /** Direct RLAIF's own knobs (used when {@code algorithm} is d-rlaif). */
     public DirectRlaifConfig directRlaif = new DirectRlaifConfig();
     public Eval eval = new Eval();
+    /** The gold-free onset alarm of every policy-optimisation run ({@link OnsetAlarm}); {@code alarm.earlyStop} stops at it. */
+    public OnsetAlarm.Config alarm = new OnsetAlarm.Config();
 
     /** The JSON mapper for configs (pretty, strict about unknown keys). */
     public static final ObjectMapper MAPPER = new ObjectMapper()
@@ -381,8 +383,8 @@ public final class RlaifConfig {
         }
         positive(p, "rewardModel.ensemble", rewardModel.ensemble);
         nonNegative(p, "rewardModel.maxPairs", rewardModel.maxPairs);
-        if (!List.of("raw", "log_sigmoid", "log_odds_vs_reference").contains(reward.kind)) {
-            p.add("reward.kind must be raw, log_sigmoid or log_odds_vs_reference, got '" + reward.kind + "'");
+        if (!List.of("raw", "log_sigmoid", "log_odds_vs_reference", "length_only").contains(reward.kind)) {
+            p.add("reward.kind must be raw, log_sigmoid, log_odds_vs_reference or length_only, got '" + reward.kind + "'");
         }
         nonNegative(p, "ppo.steps", ppo.steps);
         positive(p, "ppo.batchSize", ppo.batchSize);
@@ -442,6 +444,7 @@ public final class RlaifConfig {
         } catch (IllegalArgumentException e) {
             p.add("grpo.scaleRewards: " + e.getMessage());
         }
+        p.addAll(alarm.problems());
         positiveReal(p, "onlineDpo.beta", onlineDpo.beta);
         try {
             DpoLoss.Type.parse(onlineDpo.lossType);

@@ -461,8 +461,17 @@ public final class RlaifPipeline {
             log.println("[ppo     ] policy optimiser: " + algorithm.id());
         }
         OverOptimizationMonitor monitor = new OverOptimizationMonitor(10);
+        OnsetAlarm alarm = new OnsetAlarm(cfg.alarm);
+        for (Map<String, Double> past : metricsRows(metricsFile)) {
+            if (past.get("objective/scores") != null && past.get("gold/score") != null) {
+                monitor.observe(past.get("objective/scores"), past.get("gold/score"));
+            }
+            alarm.observe(past);
+        }
+        ProxyJudgeProbe probe = cfg.alarm.enabled && cfg.alarm.judgeSample > 0 ? probe(reference, reward) : null;
+        long stoppedAt = 0;
         try (MetricsLog metrics = MetricsLog.open(metricsFile)) {
-            for (long i = start; i < cfg.ppo.steps; i++) {
+            for (long i = start; i < cfg.ppo.steps && stoppedAt == 0; i++) {
                 Map<String, Double> m = ppo.step();
                 PolicyOptimizer.Samples s = ppo.lastSamples();
                 GoldReport g = GoldReport.of(gold, s.prompts(), s.responses(), s.endedWithEos());
@@ -475,18 +484,85 @@ public final class RlaifPipeline {
                 if (alert != null) {
                     log.println((System.console() != null ? "\n" : "") + "[ppo     ] ALERT at step " + (i + 1) + ": " + alert);
                 }
+                String alarmStatus = "";
+                if (cfg.alarm.enabled) {
+                    if (probe != null && i % cfg.alarm.judgeEvery == 0) {
+                        m.putAll(probe.measure(i, s.prompts(), s.responses()));
+                    }
+                    OnsetAlarm.Reading r = alarm.observe(m);
+                    m.putAll(r.metrics());
+                    alarmStatus = String.format(Locale.ROOT, " alarm %.2f%s", r.score(), r.fired() ? "!" : "");
+                    if (r.justFired()) {
+                        log.println((System.console() != null ? "\n" : "") + "[ppo     ] ONSET ALARM at step " + (i + 1)
+                                + ": " + r.reason() + (cfg.alarm.earlyStop ? " - stopping (alarm.earlyStop)" : ""));
+                        if (cfg.alarm.earlyStop) {
+                            stoppedAt = i + 1;
+                        }
+                    }
+                }
                 metrics.write(m);
-                if ((i + 1) % Math.max(1, cfg.ppo.steps / 4) == 0 || i + 1 == cfg.ppo.steps) {
+                if ((i + 1) % Math.max(1, cfg.ppo.steps / 4) == 0 || i + 1 == cfg.ppo.steps || stoppedAt > 0) {
                     ckpt.save(ppo, gen);
                 }
-                bar.update(i + 1, String.format(Locale.ROOT, "proxy %+.2f gold %.2f kl %.2f len %.1f",
-                        m.get("objective/scores"), g.mean(), m.get("objective/kl"), m.get("val/mean_length")));
+                bar.update(stoppedAt > 0 ? cfg.ppo.steps : i + 1, String.format(Locale.ROOT, "proxy %+.2f gold %.2f kl %.2f len %.1f%s",
+                        m.get("objective/scores"), g.mean(), m.get("objective/kl"), m.get("val/mean_length"), alarmStatus));
             }
         }
         Policies.save(policy, run.file("ppo"));
-        bar.finish(algorithm == Algorithm.PPO ? "PPO done" : algorithm.id().toUpperCase(Locale.ROOT) + " done");
-        run.markDone(PPO, new TreeMap<>(Map.of("algorithm", algorithm.id(), "steps", cfg.ppo.steps, "seconds", (System.nanoTime() - t0) / 1e9,
-                "flops", FlopCounter.since(f0))));
+        bar.finish((algorithm == Algorithm.PPO ? "PPO done" : algorithm.id().toUpperCase(Locale.ROOT) + " done")
+                + (stoppedAt > 0 ? " (stopped early by the onset alarm at step " + stoppedAt + ")" : ""));
+        Map<String, Object> summary = new TreeMap<>(Map.of("algorithm", algorithm.id(), "steps", cfg.ppo.steps,
+                "seconds", (System.nanoTime() - t0) / 1e9, "flops", FlopCounter.since(f0)));
+        if (cfg.alarm.enabled) {
+            summary.put("alarm_first_step", alarm.firstStep());
+        }
+        if (stoppedAt > 0) {
+            summary.put("stopped_early_at", stoppedAt);
+        }
+        run.markDone(PPO, summary);
+    }
+
+    /** The onset alarm's proxy–judge probe: the run's labeler and pθ against π_ref's greedy answers. */
+    private ProxyJudgeProbe probe(GPT reference, RewardSource reward) {
+        // its own generator: greedy decoding draws nothing, but the optimiser's stream must stay untouched either way
+        Generator probeGen = new Generator(cfg.seed * 31 + 11);
+        return new ProxyJudgeProbe(labeler(), reward,
+                ps -> Policies.sample(reference, codec, ps, 0, cfg.ppo.maxNewTokens, probeGen).responses(),
+                cfg.alarm.judgeSample, cfg.labeler.concurrency);
+    }
+
+    /**
+     * The numeric fields of each row of a {@code metrics.jsonl} (empty when the file does not exist); a
+     * resumed run replays them into its monitors, the lab reads runs with it.
+     *
+     * @throws IOException naming the file and line of a row that is not JSON
+     */
+    public static List<Map<String, Double>> metricsRows(Path file) throws IOException {
+        List<Map<String, Double>> rows = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return rows;
+        }
+        int line = 0;
+        for (String l : Files.readAllLines(file)) {
+            line++;
+            if (l.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = RlaifConfig.MAPPER.readTree(l);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IOException(file + ":" + line + ": not a JSON metrics row: " + e.getOriginalMessage(), e);
+            }
+            Map<String, Double> row = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber()) {
+                    row.put(e.getKey(), e.getValue().asDouble());
+                }
+            });
+            rows.add(row);
+        }
+        return rows;
     }
 
     /**

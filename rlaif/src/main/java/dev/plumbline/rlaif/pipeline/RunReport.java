@@ -65,7 +65,27 @@ final class RunReport {
                 r.flag("Over-optimisation alert: the proxy reward kept rising while the gold score fell. The policy is "
                         + "learning what the preference model rewards rather than what is right.");
             }
+            double[] fired = col(metrics, "alarm/fired");
+            for (int i = 0; i < fired.length; i++) {
+                if (fired[i] > 0) {
+                    rewards.marker(step[i], "onset alarm");
+                    r.flag(String.format(java.util.Locale.ROOT, "Onset alarm at step %.0f: a gold-free signal (KL growth, "
+                            + "length growth, ensemble disagreement, proxy–judge gap or entropy collapse) crossed its "
+                            + "limit. Check the gold curve against it; with alarm.earlyStop the run stops there.", step[i]));
+                    break;
+                }
+            }
             r.chart(rewards);
+            if (fired.length > 0 && !Double.isNaN(fired[fired.length - 1])) {
+                LineChart signals = new LineChart("Onset alarm signals (1 = at the limit)", "PPO step", "ratio to limit");
+                for (String sig : OnsetAlarm.SIGNALS) {
+                    double[] v = col(metrics, "alarm/" + sig);
+                    if (java.util.Arrays.stream(v).anyMatch(x -> !Double.isNaN(x))) {
+                        signals.series(sig, step, v);
+                    }
+                }
+                r.chart(signals);
+            }
             r.chart(new LineChart("Gold and proxy against √KL(π‖π_ref)", "√KL", "reward").points(true)
                     .series("proxy", col(metrics, "objective/sqrt_kl"), col(metrics, "objective/scores"))
                     .series("gold", col(metrics, "objective/sqrt_kl"), col(metrics, "gold/score")));

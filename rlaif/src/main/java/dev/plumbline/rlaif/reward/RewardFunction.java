@@ -21,6 +21,8 @@ import java.util.Map;
  *   <li>{@link Kind#LOG_SIGMOID}: g_i = log σ(f_i(x, y))</li>
  *   <li>{@link Kind#LOG_ODDS_VS_REFERENCE}: g_i = f_i(x, y) − f_i(x, y_ref(x)) = log-odds that y beats the
  *       reference response under member i; removes each member's per-prompt offset (needs a reference per prompt)</li>
+ *   <li>{@link Kind#LENGTH_ONLY}: g_i = len(y) — a control that ignores pθ (its raw scores are still
+ *       reported): how much of a policy's proxy gain length alone buys (Singhal et al. 2023)</li>
  * </ul>
  *
  * <pre>{@code
@@ -33,7 +35,7 @@ import java.util.Map;
 public final class RewardFunction {
 
     /** How a member's score becomes a base reward. */
-    public enum Kind { RAW, LOG_SIGMOID, LOG_ODDS_VS_REFERENCE }
+    public enum Kind { RAW, LOG_SIGMOID, LOG_ODDS_VS_REFERENCE, LENGTH_ONLY }
 
     private final Kind kind;
     private final List<RewardScorer> members;
@@ -124,6 +126,7 @@ public final class RewardFunction {
                     case RAW -> f[i];
                     case LOG_SIGMOID -> logSigmoid(f[i]);
                     case LOG_ODDS_VS_REFERENCE -> (double) f[i] - f[i + n];
+                    case LENGTH_ONLY -> PreferenceModel.responseLength(responses.get(i));
                 };
             }
         }

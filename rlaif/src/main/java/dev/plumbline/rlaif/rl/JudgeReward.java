@@ -102,7 +102,7 @@ public final class JudgeReward implements RewardSource {
     }
 
     /** P(A ≻ B) of one judgement: its probability when it has one, else 1 / 0.5 / 0; 0.5 when it failed. */
-    static double winProbability(Judgement j) {
+    public static double winProbability(Judgement j) {
         if (!j.succeeded()) {
             return 0.5;
         }

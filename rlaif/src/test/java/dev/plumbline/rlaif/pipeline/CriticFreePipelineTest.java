@@ -89,7 +89,8 @@ class CriticFreePipelineTest {
         ProxyReward reward = ProxyReward.load(p, crashed.resolve("rm"), p.loadSft(), quiet());
         AtomicInteger calls = new AtomicInteger();
         RewardSource dying = (prompts, responses) -> {
-            if (calls.incrementAndGet() == 3) {
+            // one call per optimiser step, plus the onset alarm's probe after step 1: the 4th call is step 3's
+            if (calls.incrementAndGet() == 4) {
                 throw new IllegalStateException("simulated crash in step 3");
             }
             return reward.score(prompts, responses);

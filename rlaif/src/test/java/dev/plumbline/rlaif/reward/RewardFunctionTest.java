@@ -51,6 +51,15 @@ class RewardFunctionTest {
     }
 
     @Test
+    void lengthOnlyIgnoresPthetaButStillReportsItsRawScores() {
+        var ens = new PreferenceEnsemble(List.of(M1, M2));
+        var rf = RewardFunction.builder(RewardFunction.Kind.LENGTH_ONLY).ensemble(ens).uncertaintyPenalty(0.5).build();
+        RewardFunction.Evaluation e = rf.evaluate(P, R);
+        assertArrayEquals(new double[] {3, 5}, e.rewards(), 1e-12, "r = len(y); every member agrees, so no std penalty");
+        assertArrayEquals(new double[] {2, 0.5}, e.rawMean(), 1e-12, "pθ's own scores, (1+3)/2 and (2−1)/2");
+    }
+
+    @Test
     void settingsThatDoNotFitAreNamed() {
         var e1 = assertThrows(IllegalArgumentException.class,
                 () -> RewardFunction.builder(RewardFunction.Kind.RAW).model(M1).uncertaintyPenalty(1).build());
