@@ -143,8 +143,13 @@ class FailureModeExperimentsTest {
             assertEquals("biased", a.get(1).get("arm"));
             unbiased[i] = num(a.get(0), "eval_length_ppo");
             biased[i] = num(a.get(1), "eval_length_ppo");
-            assertEquals(3, a.size(), r.toString());
+            assertEquals(4, a.size(), r.toString());
+            assertEquals("length-only", a.get(3).get("arm"));
             assertTrue(Double.isFinite((Double) r.get("length_growth_biased_with_penalty")), r.toString());
+            assertTrue(Double.isFinite((Double) r.get("length_only_share_of_proxy_gain")), r.toString());
+            assertEquals("length_only", RlaifConfig.MAPPER.readTree(base.resolve(
+                    "experiments/length-bias/seed-" + seeds[i] + "/length-only/config.json").toFile())
+                    .path("reward").path("kind").asText(), "the control arm optimises length alone");
         }
         Replicates d = Replicates.paired("PPO eval length, biased − unbiased labeler", seeds, biased, unbiased);
         System.out.println("length-bias: " + d);
