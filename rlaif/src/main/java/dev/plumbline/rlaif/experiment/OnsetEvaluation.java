@@ -69,12 +69,7 @@ public final class OnsetEvaluation {
         if (rows.size() < 2 * WINDOW || rows.get(rows.size() - 1).get("alarm/first_step") == null) {
             return null;
         }
-        double[] g = new double[rows.size()];
-        for (int i = 0; i < g.length; i++) {
-            Double v = rows.get(i).get("gold/score");
-            g[i] = v == null ? Double.NaN : v;
-        }
-        double[] s = centred(g, WINDOW);
+        double[] s = goldCurve(rows);
         int peak = 0;
         for (int i = 1; i < s.length; i++) {
             if (s[i] > s[peak]) {
@@ -151,12 +146,7 @@ public final class OnsetEvaluation {
                 Case c = judge(baseRun.relativize(f.getParent()).toString().replace('\\', '/'), rows);
                 if (c != null) {
                     cases.add(c);
-                    double[] g = new double[rows.size()];
-                    for (int i = 0; i < g.length; i++) {
-                        Double v = rows.get(i).get("gold/score");
-                        g[i] = v == null ? Double.NaN : v;
-                    }
-                    curves.put(c, centred(g, WINDOW));
+                    curves.put(c, goldCurve(rows));
                 }
             }
         }
@@ -230,6 +220,16 @@ public final class OnsetEvaluation {
             r.chart(chart);
         }
         return r;
+    }
+
+    /** The run's gold/score per step, centred-smoothed over {@link #WINDOW} steps. */
+    static double[] goldCurve(List<Map<String, Double>> rows) {
+        double[] g = new double[rows.size()];
+        for (int i = 0; i < g.length; i++) {
+            Double v = rows.get(i).get("gold/score");
+            g[i] = v == null ? Double.NaN : v;
+        }
+        return centred(g, WINDOW);
     }
 
     /** Centred moving average (NaN skipped; shorter windows at the ends). */
