@@ -2,6 +2,7 @@
 package dev.plumbline.rlaif.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plumbline.rlaif.audit.Proportion;
 import dev.plumbline.rlaif.pipeline.RlaifConfig;
 import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.rlaif.report.HtmlReport;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs the failure-mode lab over one base run: the base run's stages (if not done), then every
@@ -148,9 +150,11 @@ public final class Lab {
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("plan", Map.of("seeds", plan.seeds(), "ppo_steps", plan.ppoSteps(),
-                "overoptimization_steps", plan.overOptimizationSteps(), "eval_prompts", plan.evalPrompts()));
-        out.put("verdicts", Map.of("reproduced", reproduced, "contradicted", contradicted, "inconclusive", inconclusive));
+        // sorted maps: lab.json is the same on every JVM
+        out.put("plan", new TreeMap<>(Map.of("seeds", plan.seeds(), "ppo_steps", plan.ppoSteps(),
+                "overoptimization_steps", plan.overOptimizationSteps(), "eval_prompts", plan.evalPrompts())));
+        out.put("verdicts", new TreeMap<>(Map.of("reproduced", reproduced, "contradicted", contradicted,
+                "inconclusive", inconclusive)));
         out.put("hypotheses", hypotheses);
         out.put("onset_alarm", onsetSummary(onset));
         out.put("seconds_this_invocation", seconds);
@@ -192,7 +196,7 @@ public final class Lab {
     static String onsetLine(Map<String, Object> onset) {
         return String.format(Locale.ROOT, "%s runs, %s over-optimised by gold; precision %s, recall %s, false alarms %s, "
                         + "lead (gold-peak step − alarm step) %s", onset.get("runs"), onset.get("over_optimised"),
-                OnsetEvaluation.fmt(onset.get("precision")), OnsetEvaluation.fmt(onset.get("recall")),
-                OnsetEvaluation.fmt(onset.get("false_alarm_rate")), onset.getOrDefault("lead_steps", "n/a"));
+                ((Proportion) onset.get("precision")).format(), ((Proportion) onset.get("recall")).format(),
+                ((Proportion) onset.get("false_alarm_rate")).format(), onset.getOrDefault("lead_steps", "n/a"));
     }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -105,30 +106,25 @@ public final class OnsetEvaluation {
         out.put("true_alarms", tp);
         out.put("false_alarms", fp);
         out.put("missed", fn);
-        out.put("precision", proportion(Proportion.of(tp, tp + fp)));
-        out.put("recall", proportion(Proportion.of(tp, tp + fn)));
-        out.put("false_alarm_rate", proportion(Proportion.of(fp, fp + tn)));
+        out.put("precision", Proportion.of(tp, tp + fp));
+        out.put("recall", Proportion.of(tp, tp + fn));
+        out.put("false_alarm_rate", Proportion.of(fp, fp + tn));
         if (leads.size() >= 2) {
             double[] v = leads.stream().mapToDouble(Double::doubleValue).toArray();
             long[] ids = new long[v.length];
             for (int i = 0; i < ids.length; i++) ids[i] = i;
             Replicates r = Replicates.of("lead", ids, v);
             double[] ci = r.interval(0.95);
-            out.put("lead_steps", Map.of("mean", r.mean(), "lo", ci[0], "hi", ci[1], "n", v.length));
+            Map<String, Object> lead = new LinkedHashMap<>();   // ordered: result.json is the same on every JVM
+            lead.put("mean", r.mean());
+            lead.put("lo", ci[0]);
+            lead.put("hi", ci[1]);
+            lead.put("n", v.length);
+            out.put("lead_steps", lead);
         } else if (leads.size() == 1) {
-            out.put("lead_steps", Map.of("mean", leads.get(0), "n", 1));
+            out.put("lead_steps", new TreeMap<>(Map.of("mean", leads.get(0), "n", 1)));
         }
         return out;
-    }
-
-    private static Map<String, Object> proportion(Proportion p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rate", p.rate());
-        m.put("lo", p.lo());
-        m.put("hi", p.hi());
-        m.put("count", p.count());
-        m.put("n", p.n());
-        return m;
     }
 
     /** Judges every run under {@code baseRun/experiments/}, writes the result and report, returns the result. */
@@ -170,17 +166,10 @@ public final class OnsetEvaluation {
         AtomicFiles.writeString(dir.resolve("result.json"), RlaifConfig.MAPPER.writeValueAsString(out));
         report(out, cases, curves).write(dir.resolve("report.html"));
         log.println(String.format(Locale.ROOT, "[experiment] %s: %d runs (%d over-optimised): precision %s, recall %s, "
-                        + "false alarms %s", NAME, cases.size(), (int) out.get("over_optimised"), fmt(out.get("precision")),
-                fmt(out.get("recall")), fmt(out.get("false_alarm_rate"))));
+                        + "false alarms %s", NAME, cases.size(), (int) out.get("over_optimised"),
+                ((Proportion) out.get("precision")).format(), ((Proportion) out.get("recall")).format(),
+                ((Proportion) out.get("false_alarm_rate")).format()));
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    static String fmt(Object proportion) {
-        Map<String, Object> p = (Map<String, Object>) proportion;
-        return String.format(Locale.ROOT, "%s [%.2f, %.2f] (%d/%d)",
-                Double.isNaN((double) p.get("rate")) ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) p.get("rate")),
-                (double) p.get("lo"), (double) p.get("hi"), (int) p.get("count"), (int) p.get("n"));
     }
 
     private static HtmlReport report(Map<String, Object> out, List<Case> cases, Map<Case, double[]> curves) {
@@ -190,9 +179,9 @@ public final class OnsetEvaluation {
                 + "sees, says whether the run really over-optimised: its smoothed gold curve peaked at least "
                 + DROP + " above where it ended.");
         r.table(List.of("measure", "value [95% interval] (count/n)"), List.of(
-                List.of("precision (fired runs that over-optimised)", fmt(out.get("precision"))),
-                List.of("recall (over-optimised runs it fired on)", fmt(out.get("recall"))),
-                List.of("false alarms (healthy runs it fired on)", fmt(out.get("false_alarm_rate"))),
+                List.of("precision (fired runs that over-optimised)", ((Proportion) out.get("precision")).format()),
+                List.of("recall (over-optimised runs it fired on)", ((Proportion) out.get("recall")).format()),
+                List.of("false alarms (healthy runs it fired on)", ((Proportion) out.get("false_alarm_rate")).format()),
                 List.of("lead: gold-peak step − alarm step", String.valueOf(out.getOrDefault("lead_steps", "n/a")))));
         List<List<String>> rows = new ArrayList<>();
         for (Case c : cases) {

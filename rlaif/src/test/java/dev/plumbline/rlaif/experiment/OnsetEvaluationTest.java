@@ -1,5 +1,6 @@
 package dev.plumbline.rlaif.experiment;
 
+import dev.plumbline.rlaif.audit.Proportion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,9 +57,9 @@ class OnsetEvaluationTest {
         assertEquals(3, s.get("true_alarms"));
         assertEquals(1, s.get("false_alarms"));
         assertEquals(1, s.get("missed"));
-        assertEquals(0.75, (double) ((Map<?, ?>) s.get("precision")).get("rate"), 1e-12);
-        assertEquals(0.75, (double) ((Map<?, ?>) s.get("recall")).get("rate"), 1e-12);
-        assertEquals(1.0 / 6, (double) ((Map<?, ?>) s.get("false_alarm_rate")).get("rate"), 1e-12);
+        assertEquals(0.75, ((Proportion) s.get("precision")).rate(), 1e-12);
+        assertEquals(0.75, ((Proportion) s.get("recall")).rate(), 1e-12);
+        assertEquals(1.0 / 6, ((Proportion) s.get("false_alarm_rate")).rate(), 1e-12);
         Map<?, ?> lead = (Map<?, ?>) s.get("lead_steps");
         // peaks at step 15 (±1 from smoothing, the same for all three): leads 15 − {12, 10, 8}
         double peak = cases.get(0).goldPeakStep();
