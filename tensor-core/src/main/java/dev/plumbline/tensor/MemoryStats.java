@@ -34,6 +34,10 @@ public final class MemoryStats {
         final AtomicLong live = new AtomicLong();
         final AtomicLong peak = new AtomicLong();
         final AtomicLong allocations = new AtomicLong();
+        final AtomicLong cached = new AtomicLong();
+        final AtomicLong peakReserved = new AtomicLong();
+        final AtomicLong hits = new AtomicLong();
+        final AtomicLong misses = new AtomicLong();
     }
 
     private static final ConcurrentHashMap<Device, Counters> BY_DEVICE = new ConcurrentHashMap<>();
@@ -55,6 +59,7 @@ public final class MemoryStats {
         long live = c.live.addAndGet(bytes);
         c.allocations.incrementAndGet();
         c.peak.accumulateAndGet(live, Math::max);
+        c.peakReserved.accumulateAndGet(live + c.cached.get(), Math::max);
         List<Tracker> open = OPEN.get();
         if (open.isEmpty()) {
             return null;
@@ -178,9 +183,84 @@ public final class MemoryStats {
         return of(d).allocations.get();
     }
 
-    /** Resets the peak to the current live bytes. */
+    /** Resets the peaks to the current live (and live + cached) bytes. */
     public static void resetPeak(Device d) {
         Counters c = of(d);
         c.peak.set(c.live.get());
+        c.peakReserved.set(c.live.get() + c.cached.get());
+    }
+
+    // ---- caching allocators -----------------------------------------------------------------------
+
+    /** Records that a caching allocator served an allocation from its free lists. */
+    public static void cacheHit(Device d) {
+        of(d).hits.incrementAndGet();
+    }
+
+    /** Records that a caching allocator had no free buffer of the size asked for. */
+    public static void cacheMiss(Device d) {
+        of(d).misses.incrementAndGet();
+    }
+
+    /** Records a change of the bytes a caching allocator holds on its free lists. */
+    public static void cached(Device d, long deltaBytes) {
+        of(d).cached.addAndGet(deltaBytes);
+    }
+
+    /** Bytes a caching allocator holds on free lists for {@code d} (reusable, not live). */
+    public static long cachedBytes(Device d) {
+        return of(d).cached.get();
+    }
+
+    /** Allocations served from a caching allocator's free lists since start. */
+    public static long cacheHits(Device d) {
+        return of(d).hits.get();
+    }
+
+    /** Cacheable allocations that found no free buffer of their size, since start. */
+    public static long cacheMisses(Device d) {
+        return of(d).misses.get();
+    }
+
+    /**
+     * The high-water mark of live plus cached bytes (what the process held for tensors on {@code d})
+     * since start or the last {@link #resetPeak}.
+     */
+    public static long peakReservedBytes(Device d) {
+        return of(d).peakReserved.get();
+    }
+
+    /** The counters of one device at one moment, as {@code torch.cuda.memory_stats} gives them. */
+    public record Snapshot(long liveBytes, long peakBytes, long cachedBytes, long peakReservedBytes,
+                           long allocations, long cacheHits, long cacheMisses) {
+        /** Counters accumulated between {@code earlier} and this snapshot (bytes stay as now). */
+        public Snapshot since(Snapshot earlier) {
+            return new Snapshot(liveBytes, peakBytes, cachedBytes, peakReservedBytes, allocations - earlier.allocations,
+                    cacheHits - earlier.cacheHits, cacheMisses - earlier.cacheMisses);
+        }
+
+        /** Share of cacheable allocations served from the cache (NaN when there were none). */
+        public double hitRate() {
+            return (double) cacheHits / (cacheHits + cacheMisses);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "live %.1f MB (peak %.1f), cached %.1f MB (peak live+cached %.1f), "
+                    + "%d allocations, cache %d hits / %d misses", liveBytes / 1e6, peakBytes / 1e6, cachedBytes / 1e6,
+                    peakReservedBytes / 1e6, allocations, cacheHits, cacheMisses);
+        }
+    }
+
+    /** The counters of {@code d} now. */
+    public static Snapshot snapshot(Device d) {
+        Counters c = of(d);
+        return new Snapshot(c.live.get(), c.peak.get(), c.cached.get(), c.peakReserved.get(), c.allocations.get(),
+                c.hits.get(), c.misses.get());
+    }
+
+    /** Hands what {@code d}'s caching allocator holds back to the system (see {@link dev.plumbline.tensor.backend.Backend#emptyCache()}). */
+    public static void emptyCache(Device d) {
+        dev.plumbline.tensor.backend.Backends.get(d).emptyCache();
     }
 }

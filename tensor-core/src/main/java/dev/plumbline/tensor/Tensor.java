@@ -63,21 +63,27 @@ public final class Tensor {
         return new Tensor(storage, shape.clone(), strides.clone(), offset);
     }
 
-    /** A new zero-filled contiguous tensor (for ops and backends). */
+    /**
+     * A new contiguous tensor whose contents are unspecified, as {@code torch.empty}: the backend's
+     * caching allocator may hand back a reused buffer. For outputs that are written completely; use
+     * {@link #zeros} when the values are read before they are written.
+     */
     public static Tensor empty(Device device, DType dtype, int... shape) {
         int[] s = Shape.checked("empty", shape);
-        Storage st = Backends.get(device).allocate(dtype, Shape.numel(s));
+        Storage st = Backends.get(device).allocateUninitialized(dtype, Shape.numel(s));
         return new Tensor(st, s, Shape.contiguousStrides(s), 0);
     }
 
     /** Zeros of the given shape on the CPU. */
     public static Tensor zeros(int... shape) {
-        return empty(Device.cpu(), DType.F32, shape);
+        return zeros(Device.cpu(), DType.F32, shape);
     }
 
     /** Zeros on a device with a dtype. */
     public static Tensor zeros(Device device, DType dtype, int... shape) {
-        return empty(device, dtype, shape);
+        int[] s = Shape.checked("zeros", shape);
+        Storage st = Backends.get(device).allocate(dtype, Shape.numel(s));
+        return new Tensor(st, s, Shape.contiguousStrides(s), 0);
     }
 
     /** Ones of the given shape on the CPU. */
@@ -97,10 +103,11 @@ public final class Tensor {
 
     /** A tensor filled with {@code value}. */
     public static Tensor full(Device device, DType dtype, double value, int... shape) {
-        Tensor t = empty(device, dtype, shape);
-        if (value != 0) {
-            t.backend().fill(t, value);
+        if (value == 0) {
+            return zeros(device, dtype, shape);
         }
+        Tensor t = empty(device, dtype, shape);
+        t.backend().fill(t, value);
         return t;
     }
 
@@ -197,7 +204,7 @@ public final class Tensor {
 
     /** Zeros with the shape, dtype and device of {@code t}. */
     public static Tensor zerosLike(Tensor t) {
-        return empty(t.device(), t.dtype(), t.shape);
+        return zeros(t.device(), t.dtype(), t.shape);
     }
 
     /** Ones with the shape, dtype and device of {@code t}. */

@@ -105,7 +105,9 @@ class ErrorMessagesTest {
     void badArguments() {
         assertEquals("clamp: lower bound 1.0 is above upper bound 0.0", message(() -> Tensor.zeros(2).clamp(1, 0)));
         assertEquals("slice: step must be positive, got 0", message(() -> Tensor.zeros(4).slice(0, 0, 4, 0)));
-        assertEquals("empty: negative dimension in shape [2, -1]", message(() -> Tensor.zeros(2, -1)));
+        assertEquals("zeros: negative dimension in shape [2, -1]", message(() -> Tensor.zeros(2, -1)));
+        assertEquals("empty: negative dimension in shape [2, -1]",
+                message(() -> Tensor.empty(dev.plumbline.tensor.Device.cpu(), dev.plumbline.tensor.DType.F32, 2, -1)));
         assertEquals("bernoulli: probability must be in [0, 1], got 2.0",
                 message(() -> Tensor.bernoulli(2, new dev.plumbline.tensor.random.Generator(1), 2)));
         assertEquals("setGrad: gradient shape [3] differs from tensor shape [2]",

@@ -67,6 +67,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Returns cached device memory to the driver. */
+    @Override
     public void emptyCache() {
         dev.emptyCache();
     }

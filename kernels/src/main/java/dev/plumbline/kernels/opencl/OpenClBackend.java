@@ -83,6 +83,11 @@ public final class OpenClBackend implements Backend {
         return allocator;
     }
 
+    @Override
+    public synchronized void emptyCache() {
+        allocator.emptyCache();
+    }
+
     /** What discovery reported for this device. */
     public OpenClDevices.Info info() {
         return info;

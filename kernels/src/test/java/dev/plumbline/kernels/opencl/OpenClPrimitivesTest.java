@@ -52,9 +52,9 @@ class OpenClPrimitivesTest {
     void fillAndCopyOverStridedLayouts() {
         Random r = OpenClTestDevice.random("fillCopy");
         int a = 3 + r.nextInt(40), b = 2 + r.nextInt(50);
-        Tensor o = Tensor.empty(dev, DType.F32, a, b);
+        Tensor o = Tensor.zeros(dev, DType.F32, a, b);
         ocl.fill(o.transpose(0, 1).slice(0, 1, b), 2.5);          // strided destination, odd extents
-        Tensor c = Tensor.empty(Device.cpu(), DType.F32, a, b);
+        Tensor c = Tensor.zeros(Device.cpu(), DType.F32, a, b);
         cpu.fill(c.transpose(0, 1).slice(0, 1, b), 2.5);
         assertExact("fill strided", c.toFloatArray(), o.toFloatArray());
 

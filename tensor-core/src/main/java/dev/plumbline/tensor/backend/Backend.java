@@ -30,6 +30,18 @@ public interface Backend {
     /** Allocates storage for {@code numel} elements; contents are zero. */
     Storage allocate(DType dtype, long numel);
 
+    /**
+     * Allocates storage for {@code numel} elements whose contents are unspecified (a backend with a
+     * caching allocator may hand back a reused buffer without clearing it); for outputs the caller
+     * overwrites completely. The default clears, as {@link #allocate} does.
+     */
+    default Storage allocateUninitialized(DType dtype, long numel) {
+        return allocate(dtype, numel);
+    }
+
+    /** Hands buffers held by this backend's caching allocator back to the system (no-op if none). */
+    default void emptyCache() {}
+
     /** Copies host floats into a new F32 (or BF16, rounding) storage. */
     Storage upload(float[] data, DType dtype);
 

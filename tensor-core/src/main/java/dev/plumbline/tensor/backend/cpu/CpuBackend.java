@@ -46,17 +46,39 @@ public final class CpuBackend implements Backend {
 
     // ---- memory -----------------------------------------------------------------------------------------
 
+    private final CpuArrayCache cache = new CpuArrayCache(CpuArrayCache.defaultLimit());
+
     @Override
     public Storage allocate(DType dtype, long numel) {
+        return allocate(dtype, numel, true);
+    }
+
+    @Override
+    public Storage allocateUninitialized(DType dtype, long numel) {
+        return allocate(dtype, numel, false);
+    }
+
+    private Storage allocate(DType dtype, long numel, boolean zero) {
         if (numel > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cpu: cannot allocate " + numel + " elements (Java arrays hold at most 2^31-1)");
         }
         switch (dtype) {
-            case F32: return CpuStorage.ofFloats(new float[(int) numel]);
-            case I32: return CpuStorage.ofInts(new int[(int) numel]);
+            case F32: return CpuStorage.cachedFloats(cache.floats((int) numel, zero), cache);
+            case I32: return CpuStorage.cachedInts(cache.ints((int) numel, zero), cache);
             default:
                 throw new IllegalArgumentException("cpu: " + dtype + " is a GPU storage type; CPU tensors are F32 or I32");
         }
+    }
+
+    /** Drops the arrays the caching allocator holds (see {@link CpuArrayCache}). */
+    @Override
+    public void emptyCache() {
+        cache.clear();
+    }
+
+    /** Bytes the caching allocator holds on its free lists. */
+    public long cachedBytes() {
+        return cache.cachedBytes();
     }
 
     @Override
@@ -64,12 +86,16 @@ public final class CpuBackend implements Backend {
         if (dtype != DType.F32) {
             throw new IllegalArgumentException("cpu: " + dtype + " is a GPU storage type; CPU tensors are F32 or I32");
         }
-        return CpuStorage.ofFloats(data.clone());
+        float[] a = cache.floats(data.length, false);
+        System.arraycopy(data, 0, a, 0, data.length);
+        return CpuStorage.cachedFloats(a, cache);
     }
 
     @Override
     public Storage upload(int[] data) {
-        return CpuStorage.ofInts(data.clone());
+        int[] a = cache.ints(data.length, false);
+        System.arraycopy(data, 0, a, 0, data.length);
+        return CpuStorage.cachedInts(a, cache);
     }
 
     @Override
@@ -79,7 +105,9 @@ public final class CpuBackend implements Backend {
             float[] src = f(t);
             return java.util.Arrays.copyOfRange(src, t.offset(), t.offset() + (int) t.numel());
         }
-        Tensor out = Tensor.empty(Device.cpu(), DType.F32, t.shape());
+        // the array escapes to the caller: wrap a fresh one, which no cache may recycle
+        Tensor out = Tensor.view(CpuStorage.ofFloats(new float[(int) t.numel()]), t.shape(),
+                Shape.contiguousStrides(t.shape()), 0);
         copy(t, out);
         return f(out);
     }
@@ -91,7 +119,8 @@ public final class CpuBackend implements Backend {
             int[] src = i(t);
             return java.util.Arrays.copyOfRange(src, t.offset(), t.offset() + (int) t.numel());
         }
-        Tensor out = Tensor.empty(Device.cpu(), DType.I32, t.shape());
+        Tensor out = Tensor.view(CpuStorage.ofInts(new int[(int) t.numel()]), t.shape(),
+                Shape.contiguousStrides(t.shape()), 0);
         copy(t, out);
         return i(out);
     }
