@@ -82,6 +82,43 @@ class ElementwiseTest {
         }));
     }
 
+    /**
+     * GELU and its gradient on the CPU's SIMD path (contiguous input, long enough for vector bodies
+     * and a tail) over [−20, 20] and the special values, against the float64 formula: within 2e-6
+     * absolute + 1e-5 relative, ±∞ and NaN as the formula gives them.
+     */
+    @Test
+    void geluAndItsGradientMatchFloat64OverTheWholeRange() {
+        int n = 40_003;
+        float[] x = new float[n + 6];
+        for (int i = 0; i < n; i++) {
+            x[i] = -20f + 40f * i / (n - 1);
+        }
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-30f};
+        System.arraycopy(special, 0, x, n, special.length);
+        Tensor t = Tensor.fromArray(x, x.length).requiresGrad(true);
+        Tensor y = t.gelu();
+        y.sum().backward();
+        float[] fy = y.toFloatArray(), gy = t.grad().toFloatArray();
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            // the formulas evaluated literally in float64: ±∞ give what IEEE gives (∞·0 = NaN)
+            double c = Math.sqrt(2 / Math.PI), u = c * (v + 0.044715 * v * v * v), th = Math.tanh(u);
+            double yr = Ref.gelu(v);
+            double gr = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * 0.044715 * v * v);
+            for (double[] pair : new double[][] {{fy[i], yr}, {gy[i], gr}}) {
+                String what = "x = " + x[i] + ": got " + pair[0] + ", float64 " + pair[1];
+                if (Double.isNaN(pair[1])) {
+                    assertTrue(Double.isNaN(pair[0]), what);
+                } else if (Double.isInfinite(pair[1])) {
+                    assertEquals(pair[1], pair[0], what);
+                } else {
+                    assertEquals(pair[1], pair[0], 2e-6 + 1e-5 * Math.abs(pair[1]), what);
+                }
+            }
+        }
+    }
+
     /** One binary op with broadcasting. */
     record Binary(String name, java.util.function.BinaryOperator<Tensor> op, DoubleBinaryOperator ref, boolean positiveB,
                   boolean separated) {}

@@ -112,6 +112,7 @@ public final class DeterminismHash {
         put(out, "tanh", e::tanh);
         put(out, "sigmoid", e::sigmoid);
         put(out, "gelu", e::gelu);
+        put(out, "geluGrad", () -> grads(in -> in[0].gelu().sum(), e));
         put(out, "silu", e::silu);
         put(out, "pow", () -> e.abs().pow(1.7f));
         put(out, "sqrt", () -> e.abs().sqrt());

@@ -197,6 +197,10 @@ public final class CpuBackend implements Backend {
     public void unary(UnaryOp op, Tensor x, float a, float b, Tensor out) {
         BackendChecks.unary(Device.cpu(), op, x, out);
         float[] o = f(out), s = f(x);
+        if ((op == UnaryOp.GELU || op == UnaryOp.GELU_GRAD) && x.isContiguous()) { // SIMD exp (CpuFused)
+            CpuFused.gelu(s, x.offset(), o, out.offset(), (int) out.numel(), op == UnaryOp.GELU_GRAD);
+            return;
+        }
         StridedLoop l = new StridedLoop(out.shape(), out, x);
         long cost = op == UnaryOp.AFFINE || op == UnaryOp.NEG ? 1 : 8;
         l.forEachRow(cost, (off, st, n) -> CpuElementwise.unaryRow(op, a, b, s, off[1], st[1], o, off[0], n));

@@ -99,6 +99,11 @@ final class CpuFused {
                 bsz, h, tq, tk, d);
     }
 
+    /** GELU or its derivative over a contiguous range, split across threads. */
+    static void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad) {
+        Parallel.forRange(n, 16, (from, to) -> KERNELS.gelu(x, xo + from, out, oo + from, to - from, grad));
+    }
+
     // ---- AdamW --------------------------------------------------------------------------------------------
 
     static void adamw(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n, float lr,

@@ -46,6 +46,12 @@ interface FusedKernels {
                            boolean causal, float scale, float[] out, float[] lse, float[] go, int goo,
                            float[] gq, float[] gk, float[] gv, int bsz, int h, int tq, int tk, int d);
 
+    /**
+     * out[oo .. oo+n) = GELU (tanh form) of x[xo .. xo+n), or its derivative when {@code grad};
+     * elementwise, so a value never depends on its position or the split across threads.
+     */
+    void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad);
+
     /** Σ x[off .. off+n) accumulated to double accuracy (used by {@link CpuReduce}). */
     double sum(float[] x, int off, int n);
 

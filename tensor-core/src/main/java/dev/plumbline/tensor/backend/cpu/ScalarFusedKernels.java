@@ -24,6 +24,16 @@ final class ScalarFusedKernels implements FusedKernels {
         return s;
     }
 
+    // ---- GELU ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad) {
+        for (int k = 0; k < n; k++) {
+            float v = x[xo + k];
+            out[oo + k] = grad ? CpuElementwise.geluGrad(v) : CpuElementwise.gelu(v);
+        }
+    }
+
     // ---- softmax ------------------------------------------------------------------------------------------
 
     @Override

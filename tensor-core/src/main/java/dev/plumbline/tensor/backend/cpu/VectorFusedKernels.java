@@ -19,6 +19,9 @@
  *             starts at the same column on every machine. So a sum's bits never depend on V
  *             (SPECIES_PREFERRED), i.e. on -XX:UseAVX / MaxVectorSize or the CPU. Each lane adds
  *             at most BLOCK/16 floats, so the error stays at float rounding of a short sum.
+ *   gelu      ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³), tanh u = 1 − 2/(e^{2u} + 1) with the exp
+ *             above (e^{2u} → +∞ gives 1, → 0 gives −1, NaN stays NaN); its derivative from the
+ *             same t. Elementwise, with a scalar twin for tails: no result depends on V.
  *   no FMA    products are rounded, then added (a·b + c, as in plain Java), never fused: a
  *             CPU without FMA (or -XX:UseAVX=0, where UseFMA is off) would run Vector.fma and
  *             Math.fma as a per-lane BigDecimal fallback, ~40x slower (measured: the
@@ -121,6 +124,47 @@ final class VectorFusedKernels implements FusedKernels {
         p = p * (r * r) + (r + 1f);
         int n1 = ni >> 1, n2 = ni - n1;
         return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    // GELU: u = C·(x + K·x³), t = tanh u = 1 − 2/(e^{2u} + 1); forward ½x(1 + t), gradient
+    // ½(1 + t) + ½x(1 − t²)·C(1 + 3K·x²) — CpuElementwise.gelu/geluGrad's formulas, vectorised
+    private static final float GELU_C = CpuElementwise.GELU_C, GELU_K = CpuElementwise.GELU_K;
+
+    @Override
+    public void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad) {
+        int ub = S.loopBound(n), k = 0;
+        for (; k < ub; k += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            FloatVector v2 = v.mul(v);
+            FloatVector u = v.mul(v2).mul(GELU_K).add(v).mul(GELU_C);
+            FloatVector e = exp(u.add(u));
+            FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+            FloatVector half = FloatVector.broadcast(S, 0.5f);
+            FloatVector r = grad
+                    ? half.mul(t.add(1f)).add(half.mul(v).mul(FloatVector.broadcast(S, 1f).sub(t.mul(t)))
+                            .mul(v2.mul(3f * GELU_K).add(1f).mul(GELU_C)))
+                    : half.mul(v).mul(t.add(1f));
+            r.intoArray(out, oo + k);
+        }
+        for (; k < n; k++) {
+            out[oo + k] = grad ? geluGrad(x[xo + k]) : gelu(x[xo + k]);
+        }
+    }
+
+    /** Scalar twin of the vector GELU: the same operations in the same order. */
+    static float gelu(float v) {
+        float v2 = v * v;
+        float u = (v * v2 * GELU_K + v) * GELU_C;
+        float t = 1f - 2f / (exp(u + u) + 1f);
+        return 0.5f * v * (t + 1f);
+    }
+
+    /** Scalar twin of the vector GELU derivative. */
+    static float geluGrad(float v) {
+        float v2 = v * v;
+        float u = (v * v2 * GELU_K + v) * GELU_C;
+        float t = 1f - 2f / (exp(u + u) + 1f);
+        return 0.5f * (t + 1f) + 0.5f * v * (1f - t * t) * ((v2 * (3f * GELU_K) + 1f) * GELU_C);
     }
 
     /**
