@@ -102,8 +102,23 @@ def make(bench, params):
         return None
     if cls == "CopyBench":
         x = randn(*dims(params["shape"]))
+        if method == "copyTransposed":
+            out_t = torch.empty(x.shape[1], x.shape[0])
+            return lambda: out_t.copy_(x.t())
         out = torch.empty_like(x)
         return lambda: out.copy_(x)
+    if cls == "GeluBench":
+        x, dy = randn(*dims(params["shape"]), grad=True), randn(*dims(params["shape"]))
+        if method == "forward":
+            def gelu_fwd():
+                with torch.no_grad():
+                    return F.gelu(x, approximate="tanh")
+            return gelu_fwd
+
+        def gelu_fwd_bwd():
+            F.gelu(x, approximate="tanh").backward(dy)
+            x.grad = None
+        return gelu_fwd_bwd
     if cls == "MatmulBench":
         d = dims(params["shape"])
         m, k, n = d[-3:]

@@ -20,6 +20,52 @@ CPU_TARGETS = {
 }
 
 
+# MachineBench's constants (ACC accumulators, FMA_STEPS per accumulator per thread)
+MACHINE_ACC = 12
+MACHINE_FMA_STEPS = 1 << 20
+
+# GPT-2 small's parameter count with the tied lm_head counted once (nn.GPT's layout)
+GPT2_PARAMS = 124_439_808
+
+# Issue 18's targets, judged by compare.py: (ratio ours/PyTorch at least, share of the machine's
+# limit at least, which limit). None = no requirement of that kind.
+MEMORY_BOUND = ("CopyBench.copy", "CopyBench.copyTransposed", "LayerNormBench.forward", "LayerNormBench.forwardBackward",
+                "SoftmaxBench.forward", "CrossEntropyBench.forward", "CrossEntropyBench.forwardBackward",
+                "GeluBench.forward", "GeluBench.forwardBackward", "AdamWBench.step")
+
+
+def issue18_target(bench, params):
+    """(min ratio, min share of limit) for a CPU row, or None when the row has no target."""
+    if params.get("device", "cpu") != "cpu":
+        return None
+    if bench in MEMORY_BOUND:
+        return (1.0, 0.8)
+    if bench == "MatmulBench.matmul" and params["shape"] in ("48x256x64x256", "48x256x256x64"):
+        return (1.0, None)  # attention's q·kᵀ and att·v batched GEMMs
+    if bench == "GenerationBench.generate" and params["model"].startswith("gpt2:1x"):
+        return (None, 0.5)  # batch-1 decode at half the memory bound
+    if bench == "GptStepBench.step" and params["model"] == "gpt2:4x256":
+        return (1.0, None)
+    return None
+
+
+def limit(bench, params, machine):
+    """The machine limit a row is judged against: (name, value in the row's unit) or None.
+
+    machine: {"streamCopy": GB/s, "streamRead": GB/s, "fmaPeak": GFLOP/s} measured in the same run.
+    Memory-bound rows against the copy bandwidth; GEMM rows against the FMA peak; batch-1 decode
+    against its memory bound in tokens/s (fp32 weights read once per token, from streamRead).
+    """
+    w = workload(bench, params)
+    if bench in MEMORY_BOUND and "streamCopy" in machine:
+        return ("copy bandwidth", machine["streamCopy"])
+    if w.unit == "GFLOP/s" and bench != "MachineBench.fmaPeak" and "fmaPeak" in machine:
+        return ("FMA peak", machine["fmaPeak"])
+    if bench == "GenerationBench.generate" and params["model"].startswith("gpt2:1x") and "streamRead" in machine:
+        return ("decode memory bound", machine["streamRead"] * 1e9 / (4.0 * GPT2_PARAMS))
+    return None
+
+
 @dataclass
 class Workload:
     unit: str      # what a rate is shown in: GFLOP/s, GB/s, tokens/s, pairs/s, episodes/s
@@ -50,7 +96,16 @@ def workload(bench, params):
         return Workload("GFLOP/s", 2.0 * batch * m * k * n, 1e9, params["shape"])
     if cls == "CopyBench":
         r, c = dims(params["shape"])
-        return Workload("GB/s", 8.0 * r * c, 1e9, params["shape"])
+        return Workload("GB/s", 8.0 * r * c, 1e9, params["shape"] + (" transposed" if method == "copyTransposed" else ""))
+    if cls == "GeluBench":
+        r, c = dims(params["shape"])
+        return Workload("GB/s", (20.0 if method == "forwardBackward" else 8.0) * r * c, 1e9, params["shape"])
+    if cls == "MachineBench":
+        if method == "fmaPeak":  # compare.py adds lanes and the resolved thread count to params
+            flops = 2.0 * int(params["lanes"]) * MACHINE_ACC * MACHINE_FMA_STEPS * int(params["threads"])
+            return Workload("GFLOP/s", flops, 1e9, f"{params['threads']} threads x {params['lanes']} lanes")
+        n = int(params["mb"]) * (1 << 20) / 4
+        return Workload("GB/s", (8.0 if method == "streamCopy" else 4.0) * n, 1e9, params["mb"] + " MiB")
     if cls == "SoftmaxBench":
         r, v = dims(params["shape"])
         return Workload("GB/s", 8.0 * r * v, 1e9, params["shape"])

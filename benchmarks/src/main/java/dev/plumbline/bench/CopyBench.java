@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code backend.copy(x, out)} for contiguous (R, C) F32 tensors, out allocated once.
  *
  * <p>Default shape 4096x1024 (16 MB each way, larger than the L3 share). Natural unit GB/s =
- * 8·R·C · ops/s (read + write). PyTorch twin: {@code out.copy_(x)}.
+ * 8·R·C · ops/s (read + write). PyTorch twin: {@code out.copy_(x)}. {@code copyTransposed} copies
+ * the transposed view (a strided read) the same way.
  *
  * <pre>
  * benchmarks/run.sh CopyBench
@@ -44,7 +45,7 @@ public class CopyBench {
     @Param({"4096x1024"})
     public String shape;
 
-    private Tensor x, out;
+    private Tensor x, out, outT;
 
     /** Draws x and allocates out. */
     @Setup
@@ -53,6 +54,15 @@ public class CopyBench {
         int[] s = BenchParams.dims(shape);
         x = BenchParams.randn(d, 1, s);
         out = Tensor.zeros(d, DType.F32, s);
+        outT = Tensor.zeros(d, DType.F32, s[1], s[0]);
+    }
+
+    /** A strided copy: x transposed into a contiguous (C, R) tensor (PyTorch: {@code outT.copy_(x.t())}). */
+    @Benchmark
+    public Tensor copyTransposed() {
+        x.backend().copy(x.transpose(0, 1), outT);
+        outT.backend().synchronize();
+        return outT;
     }
 
     /** One copy. */

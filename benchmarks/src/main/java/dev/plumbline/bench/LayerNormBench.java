@@ -90,6 +90,9 @@ public class LayerNormBench {
             y.backward(dy);
             x.grad().backend().synchronize();
         }
+        for (Tensor p : new Tensor[] {x, weight, bias}) { // as Optimizer.zeroGrad: free, then forget
+            p.grad().storage().free();
+        }
         x.setGrad(null);
         weight.setGrad(null);
         bias.setGrad(null);
