@@ -156,6 +156,10 @@ public final class CpuBackend implements Backend {
         StridedLoop l = new StridedLoop(out.shape(), out, src);
         if (src.dtype() == DType.F32 && out.dtype() == DType.F32) {
             float[] o = f(out), s = f(src);
+            if (l.isTranspose()) {
+                copyTransposed(s, o, l);
+                return;
+            }
             l.forEachRow(1, (off, st, n) -> {
                 if (st[0] == 1 && st[1] == 1) {
                     System.arraycopy(s, off[1], o, off[0], n);
@@ -189,6 +193,32 @@ public final class CpuBackend implements Backend {
                 }
             });
         }
+    }
+
+    /**
+     * out[i, j] = src[i, j] where out's rows are contiguous and src's columns are (a transposed view):
+     * 32x32 tiles, so both sides touch whole cache lines instead of one float per line of src.
+     */
+    private static void copyTransposed(float[] s, float[] o, StridedLoop l) {
+        final int tile = 32;
+        int rows = l.shape[0], cols = l.shape[1];
+        int os = l.strides[0][0], ss = l.strides[1][1];
+        int ob = l.base[0], sb = l.base[1];
+        int rowTiles = (rows + tile - 1) / tile;
+        Parallel.forRange(rowTiles, (long) tile * cols, (from, to) -> {
+            for (int it = from; it < to; it++) {
+                int i0 = it * tile, i1 = Math.min(rows, i0 + tile);
+                for (int j0 = 0; j0 < cols; j0 += tile) {
+                    int j1 = Math.min(cols, j0 + tile);
+                    for (int i = i0; i < i1; i++) {
+                        int op = ob + i * os, sp = sb + i;
+                        for (int j = j0; j < j1; j++) {
+                            o[op + j] = s[sp + j * ss];
+                        }
+                    }
+                }
+            }
+        });
     }
 
     // ---- elementwise --------------------------------------------------------------------------------------
@@ -269,8 +299,10 @@ public final class CpuBackend implements Backend {
             }
         };
         long flops = 2L * m * n * k;
-        if (batch > 1 && flops < (1L << 22)) {
-            Parallel.forRange(batch, flops, body); // many small matrices: one per worker
+        if (batch > 1 && (flops < (1L << 22) || batch >= 2 * Parallel.threads())) {
+            // many matrices: whole matrices per worker, each GEMM serial (no fork/join inside, and
+            // attention's 256x64x256 products are too small for the GEMM's own split to pay)
+            Parallel.forRange(batch, flops, body);
         } else {
             body.run(0, batch);                    // large matrices parallelise inside the GEMM
         }

@@ -75,7 +75,19 @@ final class StridedLoop {
         this.rows = inner == 0 ? 0 : (int) (total / inner);
     }
 
-    /** Runs body over every row, in parallel when the work is large. */
+    /**
+     * Whether this is a two-operand 2-D loop whose first operand (out) has contiguous rows and whose
+     * second (src) has contiguous columns, i.e. a transposed copy (both dims longer than a tile).
+     */
+    boolean isTranspose() {
+        return base.length == 2 && shape.length == 2 && strides[0][1] == 1 && strides[1][0] == 1
+                && strides[1][1] != 1 && shape[0] >= 32 && shape[1] >= 32;
+    }
+
+    /**
+     * Runs body over every row, in parallel when the work is large. Bodies must be elementwise: a
+     * single long row may be handed over in pieces (one per thread).
+     */
     void forEachRow(long costPerElement, Row body) {
         if (rows == 0) {
             return;
@@ -85,6 +97,16 @@ final class StridedLoop {
         int[] innerStrides = new int[n];
         for (int k = 0; k < n; k++) {
             innerStrides[k] = strides[k][r - 1];
+        }
+        if (rows == 1) { // one long row (every contiguous operand): split the row itself across threads
+            Parallel.forRange(inner, costPerElement, (from, to) -> {
+                int[] off = new int[n];
+                for (int k = 0; k < n; k++) {
+                    off[k] = base[k] + from * innerStrides[k];
+                }
+                body.run(off, innerStrides, to - from);
+            });
+            return;
         }
         Parallel.forRange(rows, costPerElement * inner, (from, to) -> {
             int[] idx = new int[Math.max(r - 1, 0)];
