@@ -137,12 +137,23 @@ public class MachineBench {
         return out[0];
     }
 
+    // FMA_STEPS in calls of CHAIN_STEPS, so the loop is compiled as a normal method, not on-stack
+    private static final int CHAIN_STEPS = 1 << 12;
+
     private static float fmaChains(float seed) {
+        float s = 0;
+        for (int r = 0; r < FMA_STEPS / CHAIN_STEPS; r++) {
+            s += fmaChainsOnce(seed + s * 1e-30f);
+        }
+        return s;
+    }
+
+    private static float fmaChainsOnce(float seed) {
         FloatVector m = FloatVector.broadcast(S, 0.999999f), k = FloatVector.broadcast(S, 1e-7f);
         FloatVector a0 = FloatVector.broadcast(S, seed), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3),
                 a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7), a8 = a0.add(8), a9 = a0.add(9),
                 a10 = a0.add(10), a11 = a0.add(11);
-        for (int i = 0; i < FMA_STEPS; i++) {
+        for (int i = 0; i < CHAIN_STEPS; i++) {
             a0 = a0.fma(m, k); a1 = a1.fma(m, k); a2 = a2.fma(m, k); a3 = a3.fma(m, k);
             a4 = a4.fma(m, k); a5 = a5.fma(m, k); a6 = a6.fma(m, k); a7 = a7.fma(m, k);
             a8 = a8.fma(m, k); a9 = a9.fma(m, k); a10 = a10.fma(m, k); a11 = a11.fma(m, k);

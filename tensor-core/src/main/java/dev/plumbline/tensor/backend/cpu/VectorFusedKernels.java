@@ -530,10 +530,18 @@ final class VectorFusedKernels implements FusedKernels {
     @Override
     public void layerNormBackward(float[] gy, int go, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
                                   float[] gx, float[] gw, float[] gb, int n, int c) {
-        Parallel.forRange(n, 3L * c, (from, to) -> {
+        // Rows in blocks of ROWS_PER_FLUSH: each block's gw/gb partials (float, rows in order) are
+        // accumulated in the same pass that writes gx, then the blocks are added in order in double.
+        // Per column that is exactly "float sum over 32 rows, flushed to a double", whatever the
+        // thread split, and x and gy are read once instead of twice.
+        final int rowsPerFlush = 32;
+        final boolean params = gw != null || gb != null;
+        final int blocks = (n + rowsPerFlush - 1) / rowsPerFlush;
+        final float[] pw = params ? new float[blocks * c] : null, pb = params ? new float[blocks * c] : null;
+        Parallel.forRange(blocks, 3L * c * rowsPerFlush, (bFrom, bTo) -> {
             int ub = S.loopBound(c);
-            for (int r = from; r < to; r++) {
-                int a = xo + r * c, g = go + r * c, o = r * c;
+            for (int r = bFrom * rowsPerFlush, rEnd = Math.min(n, bTo * rowsPerFlush); r < rEnd; r++) {
+                int a = xo + r * c, g = go + r * c, o = r * c, p = (r / rowsPerFlush) * c;
                 float mu = mean[r], rs = rstd[r];
                 double sumD = 0, sumDN = 0;
                 int j = 0, lb = bound(c);
@@ -575,57 +583,39 @@ final class VectorFusedKernels implements FusedKernels {
                 }
                 float mD = (float) (sumD / c), mDN = (float) (sumDN / c);
                 for (j = 0; j < ub; j += V) {
-                    FloatVector d = FloatVector.fromArray(S, gy, g + j);
-                    if (w != null) {
-                        d = d.mul(FloatVector.fromArray(S, w, wo + j));
-                    }
+                    FloatVector g0 = FloatVector.fromArray(S, gy, g + j);
+                    FloatVector d = w != null ? g0.mul(FloatVector.fromArray(S, w, wo + j)) : g0;
                     FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
                     d.sub(mD).sub(nv.mul(mDN)).mul(rs).intoArray(gx, o + j);
+                    if (params) { // mul then add, as the scalar tail, so no column depends on V
+                        FloatVector.fromArray(S, pw, p + j).add(g0.mul(nv)).intoArray(pw, p + j);
+                        FloatVector.fromArray(S, pb, p + j).add(g0).intoArray(pb, p + j);
+                    }
                 }
                 for (; j < c; j++) {
                     float d = gy[g + j] * (w == null ? 1f : w[wo + j]);
                     float nv = (x[a + j] - mu) * rs;
                     gx[o + j] = (d - mD - nv * mDN) * rs;
+                    if (params) {
+                        pw[p + j] += gy[g + j] * nv;
+                        pb[p + j] += gy[g + j];
+                    }
                 }
             }
         });
-        if (gw != null || gb != null) {
-            final int rowsPerFlush = 32;
-            Parallel.forRange(c, n, (c0, c1) -> {
-                int m = c1 - c0, ub = S.loopBound(m);
-                double[] aw = new double[m], ab = new double[m];
-                float[] fw = new float[m], fb = new float[m];
-                for (int r0 = 0; r0 < n; r0 += rowsPerFlush) {
-                    java.util.Arrays.fill(fw, 0f);
-                    java.util.Arrays.fill(fb, 0f);
-                    for (int r = r0, r1 = Math.min(n, r0 + rowsPerFlush); r < r1; r++) {
-                        int a = xo + r * c + c0, g = go + r * c + c0;
-                        float mu = mean[r], rs = rstd[r];
-                        int j = 0;
-                        // mul then add, the same in the tail, so a column's value never
-                        // depends on where the column range (i.e. the thread split) starts
-                        for (; j < ub; j += V) {
-                            FloatVector gv = FloatVector.fromArray(S, gy, g + j);
-                            FloatVector nv = FloatVector.fromArray(S, x, a + j).sub(mu).mul(rs);
-                            FloatVector.fromArray(S, fw, j).add(gv.mul(nv)).intoArray(fw, j);
-                            FloatVector.fromArray(S, fb, j).add(gv).intoArray(fb, j);
-                        }
-                        for (; j < m; j++) {
-                            fw[j] += gy[g + j] * ((x[a + j] - mu) * rs);
-                            fb[j] += gy[g + j];
-                        }
-                    }
-                    for (int j = 0; j < m; j++) {
-                        aw[j] += fw[j];
-                        ab[j] += fb[j];
-                    }
-                }
+        if (params) {
+            Parallel.forRange(c, blocks, (c0, c1) -> {
                 for (int j = c0; j < c1; j++) {
+                    double aw = 0, ab = 0;
+                    for (int bl = 0; bl < blocks; bl++) {
+                        aw += pw[bl * c + j];
+                        ab += pb[bl * c + j];
+                    }
                     if (gw != null) {
-                        gw[j] = (float) aw[j - c0];
+                        gw[j] = (float) aw;
                     }
                     if (gb != null) {
-                        gb[j] = (float) ab[j - c0];
+                        gb[j] = (float) ab;
                     }
                 }
             });
