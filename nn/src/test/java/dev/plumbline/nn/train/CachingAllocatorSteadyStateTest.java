@@ -7,7 +7,6 @@ package dev.plumbline.nn.train;
 import dev.plumbline.nn.GPT;
 import dev.plumbline.nn.GPTConfig;
 import dev.plumbline.nn.optim.AdamW;
-import dev.plumbline.tensor.DType;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.MemoryStats;
 import dev.plumbline.tensor.Scope;
@@ -44,14 +43,7 @@ class CachingAllocatorSteadyStateTest {
                 MemoryStats.resetPeak(Device.cpu());
                 warm = MemoryStats.snapshot(Device.cpu());
             }
-            try (Scope s = Scope.open()) {
-                Tensor x = batch(step, cfg.vocab(), 0), y = batch(step, cfg.vocab(), 1);
-                Tensor loss = model.logits(x).reshape(B * T, cfg.vocab()).crossEntropy(y.reshape(B * T));
-                loss.backward();
-                opt.step();
-                opt.zeroGrad();
-                losses.add(loss.item());
-            }
+            losses.add(trainStep(model, opt, cfg, step));
             afterStep.add(MemoryStats.snapshot(Device.cpu()));
         }
         MemoryStats.Snapshot steady = afterStep.get(afterStep.size() - 1).since(warm);
@@ -70,6 +62,18 @@ class CachingAllocatorSteadyStateTest {
         assertEquals(referenceLosses(cfg), losses, "caching changes no value");
     }
 
+    /** One forward, backward and AdamW step in its own scope; returns the loss. */
+    private static float trainStep(GPT model, AdamW opt, GPTConfig cfg, int step) {
+        try (Scope s = Scope.open()) {
+            Tensor x = batch(step, cfg.vocab(), 0), y = batch(step, cfg.vocab(), 1);
+            Tensor loss = model.logits(x).reshape(B * T, cfg.vocab()).crossEntropy(y.reshape(B * T));
+            loss.backward();
+            opt.step();
+            opt.zeroGrad();
+            return loss.item();
+        }
+    }
+
     /** The same loop with fresh arrays from the JVM for every allocation (cache emptied each step). */
     private static List<Float> referenceLosses(GPTConfig cfg) {
         GPT model = new GPT(cfg, new Generator(5));
@@ -77,14 +81,7 @@ class CachingAllocatorSteadyStateTest {
         List<Float> losses = new ArrayList<>();
         for (int step = 0; step < WARMUP + STEPS; step++) {
             MemoryStats.emptyCache(Device.cpu());
-            try (Scope s = Scope.open()) {
-                Tensor x = batch(step, cfg.vocab(), 0), y = batch(step, cfg.vocab(), 1);
-                Tensor loss = model.logits(x).reshape(B * T, cfg.vocab()).crossEntropy(y.reshape(B * T));
-                loss.backward();
-                opt.step();
-                opt.zeroGrad();
-                losses.add(loss.item());
-            }
+            losses.add(trainStep(model, opt, cfg, step));
         }
         return losses;
     }
