@@ -19,6 +19,9 @@ Names may carry the GPT2LMHeadModel prefix "transformer." or not (GPT2Model / hu
 Usage:
     gpt2_hf_reference.py logits  WEIGHTS.safetensors IDS.json N_HEAD OUT.safetensors
         IDS.json holds [[id, ...], ...] (B rows of equal length T); OUT gets "logits" F32 (B, T, V).
+    gpt2_hf_reference.py folder  DIR IDS.json OUT.safetensors
+        DIR is a Hugging Face model folder (config.json, model.safetensors with format=pt metadata,
+        vocab.json, merges.txt): the dimensions come from config.json, as from_pretrained reads them.
     gpt2_hf_reference.py random  OUT.safetensors SEED VOCAB N_POSITIONS N_LAYER N_EMBD
         writes random HF-layout weights (hub-file style: no prefix, attn.bias buffers, no lm_head),
         every tensor non-trivial (LN gains 1 + N(0, .1), biases N(0, .05), weights N(0, .1)).
@@ -61,6 +64,12 @@ def read_safetensors(path):
         assert t.numel() * t.element_size() == end - begin, f"{name}: {end - begin} bytes for shape {shape}"
         out[name] = t
     return out
+
+
+def read_safetensors_header(path):
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        return json.loads(f.read(n).decode("utf-8"))
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -113,7 +122,7 @@ def conv1d(x, w, b):
     return x @ w + b
 
 
-def forward(w, ids, n_head):
+def forward(w, ids, n_head, eps=1e-5):
     """ids: (B, T) int64 -> logits (B, T, V) float64."""
     n_layer = len({k.split(".")[1] for k in w if k.startswith("h.")})
     B, T = ids.shape
@@ -124,7 +133,7 @@ def forward(w, ids, n_head):
     causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
     for i in range(n_layer):
         p = f"h.{i}."
-        a = layer_norm(h, w[p + "ln_1.weight"], w[p + "ln_1.bias"])
+        a = layer_norm(h, w[p + "ln_1.weight"], w[p + "ln_1.bias"], eps)
         qkv = conv1d(a, w[p + "attn.c_attn.weight"], w[p + "attn.c_attn.bias"])
         q, k, v = qkv.split(C, dim=-1)
         q, k, v = (z.view(B, T, n_head, D).transpose(1, 2) for z in (q, k, v))  # (B, H, T, D)
@@ -133,10 +142,10 @@ def forward(w, ids, n_head):
         att = torch.softmax(s, dim=-1) @ v                                  # (B, H, T, D)
         att = att.transpose(1, 2).reshape(B, T, C)
         h = h + conv1d(att, w[p + "attn.c_proj.weight"], w[p + "attn.c_proj.bias"])
-        m = layer_norm(h, w[p + "ln_2.weight"], w[p + "ln_2.bias"])
+        m = layer_norm(h, w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps)
         m = gelu_new(conv1d(m, w[p + "mlp.c_fc.weight"], w[p + "mlp.c_fc.bias"]))
         h = h + conv1d(m, w[p + "mlp.c_proj.weight"], w[p + "mlp.c_proj.bias"])
-    h = layer_norm(h, w["ln_f.weight"], w["ln_f.bias"])
+    h = layer_norm(h, w["ln_f.weight"], w["ln_f.bias"], eps)
     return h @ w["wte.weight"].T
 
 
@@ -175,6 +184,30 @@ def main(argv):
         with torch.no_grad():
             logits = forward(weights, ids, int(argv[3]))
         write_safetensors(argv[4], {"logits": logits.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
+        return 0
+    if len(argv) == 4 and argv[0] == "folder":
+        # what transformers' GPT2LMHeadModel.from_pretrained(DIR) reads and checks, by hand
+        d = argv[1]
+        with open(d + "/config.json") as f:
+            cfg = json.load(f)
+        assert cfg["model_type"] == "gpt2", cfg.get("model_type")
+        assert cfg.get("activation_function", "gelu_new") == "gelu_new", cfg.get("activation_function")
+        assert cfg.get("tie_word_embeddings", True), "untied"
+        raw = read_safetensors_header(d + "/model.safetensors")
+        assert raw.get("__metadata__", {}).get("format") == "pt", "transformers needs metadata format=pt"
+        for tok_file in ("vocab.json", "merges.txt"):
+            with open(d + "/" + tok_file, "rb"):
+                pass
+        weights = strip(read_safetensors(d + "/model.safetensors"))
+        C = cfg["n_embd"]
+        assert weights["wte.weight"].shape == (cfg["vocab_size"], C), weights["wte.weight"].shape
+        assert weights["wpe.weight"].shape == (cfg["n_positions"], C), weights["wpe.weight"].shape
+        assert len({k.split(".")[1] for k in weights if k.startswith("h.")}) == cfg["n_layer"]
+        with open(argv[2]) as f:
+            ids = torch.tensor(json.load(f), dtype=torch.int64)
+        with torch.no_grad():
+            logits = forward(weights, ids, cfg["n_head"], cfg.get("layer_norm_epsilon", 1e-5))
+        write_safetensors(argv[3], {"logits": logits.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
         return 0
     if len(argv) == 7 and argv[0] == "random":
         seed, vocab, n_pos, n_layer, c = (int(a) for a in argv[2:])

@@ -133,7 +133,7 @@ class FailureModeExperimentsTest {
      */
     @Test
     void lengthBias_theBiasedLabelersPolicyEndsLongerThanTheUnbiasedOnes(TestInfo info) throws Exception {
-        int n = 5;
+        int n = 4;   // measured effect 4.3 ± 1.4 (sd) over 5 seeds: with 4 the 95% lower bound stays near 2, and CI saves 11 s
         long[] seeds = seeds(info, n);
         double[] biased = new double[n], unbiased = new double[n];
         for (int i = 0; i < n; i++) {
