@@ -16,6 +16,10 @@ public final class Linear extends Module {
     private final int inFeatures, outFeatures;
     private final Parameter weight; // (out, in)
     private final Parameter bias;   // (out) or null
+    // LoRA adapter (Hu et al. 2021), see Lora: y += (alpha / r) · B(A x); A (r, in), B (out, r)
+    private Linear loraA, loraB;
+    private float loraScale;
+    private boolean loraEnabled = true;
 
     /** PyTorch's default init: weight and bias U[−1/√in, 1/√in) (kaiming-uniform with a = √5). */
     public Linear(int inFeatures, int outFeatures, boolean bias, Generator gen) {
@@ -57,7 +61,59 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + inFeatures + " → " + outFeatures + "): input "
                     + dev.plumbline.tensor.Shape.str(x.shape()) + " must end in " + inFeatures + " features");
         }
-        return x.linear(weight.data(), bias == null ? null : bias.data());
+        Tensor y = x.linear(weight.data(), bias == null ? null : bias.data());
+        if (loraA != null && loraEnabled) {
+            y = y.add(loraB.forward(loraA.forward(x)).mul(loraScale));   // (..., r) → (..., out)
+        }
+        return y;
+    }
+
+    // ---------------------------------------------------------------- LoRA (driven by Lora)
+
+    /** Adds children lora_A (r, in), PEFT's init U(±1/√in), and lora_B (out, r) = 0, so Δ starts at 0. */
+    void attachLora(int rank, double alpha, Generator gen) {
+        if (loraA != null) {
+            throw new IllegalStateException("Linear(" + inFeatures + " → " + outFeatures + ") already has a LoRA adapter");
+        }
+        loraA = module("lora_A", new Linear(inFeatures, rank, false, gen));
+        loraB = module("lora_B", Linear.zeros(rank, outFeatures, false));
+        loraA.to(weight.data().device());
+        loraB.to(weight.data().device());
+        loraScale = (float) (alpha / rank);
+        loraEnabled = true;
+    }
+
+    /** Removes the adapter without merging it. */
+    void removeLora() {
+        removeModule("lora_A");
+        removeModule("lora_B");
+        loraA = null;
+        loraB = null;
+    }
+
+    boolean hasLora() {
+        return loraA != null;
+    }
+
+    /** Turns the adapter's contribution on or off (off: the base layer alone); returns the old state. */
+    boolean setLoraEnabled(boolean on) {
+        boolean was = loraEnabled;
+        loraEnabled = on;
+        return was;
+    }
+
+    /** W + (alpha / r) · B·A, (out, in), as a new tensor (the module is unchanged). */
+    Tensor mergedWeight() {
+        try (dev.plumbline.tensor.autograd.NoGrad ng = dev.plumbline.tensor.autograd.NoGrad.enter()) {
+            return weight.data().add(loraB.weight().data().matmul(loraA.weight().data()).mul(loraScale));
+        }
+    }
+
+    /** Folds the adapter into W and removes it. */
+    void mergeLora() {
+        Tensor w = mergedWeight();
+        weight.copyFrom(w);
+        removeLora();
     }
 
     /** The weight parameter, (out, in). */

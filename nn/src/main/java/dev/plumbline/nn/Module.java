@@ -42,6 +42,40 @@ public abstract class Module {
         return child;
     }
 
+    /** Unregisters the child module {@code name} (e.g. a merged adapter); returns it. */
+    protected Module removeModule(String name) {
+        Module m = children.remove(name);
+        if (m == null) {
+            throw new IllegalArgumentException("module: no child '" + name + "'");
+        }
+        return m;
+    }
+
+    /** This module (under "") and every descendant by dotted path, depth-first in registration order. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out);
+        return out;
+    }
+
+    private static void collectModules(String path, Module m, Map<String, Module> out) {
+        out.put(path, m);
+        for (Map.Entry<String, Module> e : m.children.entrySet()) {
+            collectModules(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out);
+        }
+    }
+
+    /** The parameters that are trained ({@link Parameter#trainable()}), with their dotted paths. */
+    public Map<String, Parameter> namedTrainableParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        namedParameters().forEach((k, p) -> {
+            if (p.trainable()) {
+                out.put(k, p);
+            }
+        });
+        return out;
+    }
+
     private void checkName(String name) {
         if (name.isEmpty() || name.contains(".") || params.containsKey(name) || children.containsKey(name)) {
             throw new IllegalArgumentException("module: bad or duplicate name '" + name + "'");

@@ -17,6 +17,7 @@ import dev.plumbline.tensor.autograd.NoGrad;
 public final class Parameter {
     private Tensor data;
     private final boolean decay;
+    private boolean trainable = true;
 
     /**
      * Wraps {@code init} (copied out of any scope and detached from any graph).
@@ -70,8 +71,26 @@ public final class Parameter {
             try (NoGrad ng = NoGrad.enter(); Scope s = Scope.detached()) {
                 moved = data.detach().to(device);
             }
-            data = Scope.escape(moved).requiresGrad(true);
+            data = Scope.escape(moved).requiresGrad(trainable);
         }
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes the parameter. A frozen parameter does not require grad,
+     * so backward computes no gradient for it (and skips the work, e.g. dW of a frozen Linear) and
+     * optimizers leave it alone, as PyTorch's {@code p.requires_grad_(False)}.
+     */
+    public void setTrainable(boolean on) {
+        trainable = on;
+        data.requiresGrad(on);
+        if (!on) {
+            data.setGrad(null);
+        }
+    }
+
+    /** Whether the parameter is trained (see {@link #setTrainable}). */
+    public boolean trainable() {
+        return trainable;
     }
 
     /** Shape of the value. */

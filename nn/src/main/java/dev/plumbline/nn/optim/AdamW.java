@@ -52,9 +52,9 @@ public final class AdamW extends Optimizer {
         this(model, lr, 0.9, 0.999, 1e-8, weightDecay);
     }
 
-    /** All hyperparameters; weight decay only on decay() parameters. */
+    /** All hyperparameters; the model's trainable parameters ({@link Parameter#trainable()}), weight decay only on decay() ones. */
     public AdamW(Module model, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        this(decayGroups(model.namedParameters(), lr, weightDecay), beta1, beta2, eps);
+        this(decayGroups(model.namedTrainableParameters(), lr, weightDecay), beta1, beta2, eps);
     }
 
     /** Explicit groups, each with its own lr and weight decay. */

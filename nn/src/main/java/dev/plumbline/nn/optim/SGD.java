@@ -39,7 +39,7 @@ public final class SGD extends Optimizer {
 
     /** Weight decay applies to parameters whose {@link Parameter#decay()} is true. */
     public SGD(Module model, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        this(AdamW.decayGroups(model.namedParameters(), lr, weightDecay), momentum, dampening, nesterov);
+        this(AdamW.decayGroups(model.namedTrainableParameters(), lr, weightDecay), momentum, dampening, nesterov);
     }
 
     /** Explicit groups, each with its own lr and weight decay. */
