@@ -228,13 +228,27 @@ public final class Lora {
      * dev.plumbline.nn.tokenizer.ByteLevelBpe, int)} exports. The model is not changed.
      */
     public Map<String, Tensor> mergedStateDict() {
+        return mergedStateDict(model);
+    }
+
+    /**
+     * {@code model}'s state with every adapter it holds folded in (its own state when it has none):
+     * what a saver writes for a model that may carry adapters.
+     */
+    public static Map<String, Tensor> mergedStateDict(Module model) {
+        Map<String, Linear> adapted = new LinkedHashMap<>();
+        model.namedModules().forEach((path, m) -> {
+            if (m instanceof Linear l && l.hasLora()) {
+                adapted.put(path, l);
+            }
+        });
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
             String k = e.getKey();
             if (k.contains(".lora_A.") || k.contains(".lora_B.")) {
                 continue;
             }
-            Linear l = k.endsWith(".weight") ? targets.get(k.substring(0, k.length() - ".weight".length())) : null;
+            Linear l = k.endsWith(".weight") ? adapted.get(k.substring(0, k.length() - ".weight".length())) : null;
             out.put(k, l == null ? e.getValue() : l.mergedWeight());
         }
         return out;

@@ -66,6 +66,22 @@ public final class Jsonl {
      */
     public static <T> List<T> read(Path file, Class<T> type) throws IOException {
         List<T> out = new ArrayList<>();
+        for (Line<T> l : readLines(file, type)) {
+            out.add(l.value());
+        }
+        return out;
+    }
+
+    /** A record and the 1-based line it came from (for errors about its content). */
+    public record Line<T>(long number, T value) {}
+
+    /**
+     * Every record of {@code file} with its line number (blank lines skipped).
+     *
+     * @throws JsonlFormatException naming the file and 1-based line of the first bad line
+     */
+    public static <T> List<Line<T>> readLines(Path file, Class<T> type) throws IOException {
+        List<Line<T>> out = new ArrayList<>();
         // Lines are split on '\n' as bytes and decoded one by one, strictly: a reader that decodes
         // ahead would report bad UTF-8 without the line it is on (or replace it silently).
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -89,7 +105,7 @@ public final class Jsonl {
                 int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length; // CRLF files
                 String line = decode(file, n, b, len, utf8);
                 if (line.isBlank()) continue;
-                out.add(parseLine(file, n, line, type));
+                out.add(new Line<>(n, parseLine(file, n, line, type)));
             }
         }
         return out;

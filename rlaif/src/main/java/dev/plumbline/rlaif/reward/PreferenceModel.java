@@ -10,7 +10,9 @@ import dev.plumbline.nn.GPTConfig;
 import dev.plumbline.nn.ScalarHead;
 import dev.plumbline.nn.ScalarModel;
 import dev.plumbline.nn.generate.PaddedBatch;
+import dev.plumbline.nn.tokenizer.ByteLevelBpe;
 import dev.plumbline.nn.tokenizer.CharTokenizer;
+import dev.plumbline.rlaif.policy.TextCodec;
 import dev.plumbline.rlaif.task.TaskSuite;
 import dev.plumbline.tensor.Device;
 import dev.plumbline.tensor.Scope;
@@ -66,16 +68,49 @@ public final class PreferenceModel implements RewardScorer {
 
     private final GPTConfig config;
     private final ScalarModel model;
-    private final CharTokenizer tokenizer;
+    private final TextCodec codec;
     private final int eosId;
     private final int padId;
 
     private PreferenceModel(GPTConfig config, ScalarModel model) {
+        this(config, model, TextCodec.builtIn());
+    }
+
+    private PreferenceModel(GPTConfig config, ScalarModel model, TextCodec codec) {
         this.config = config;
         this.model = model;
-        this.tokenizer = tokenizer();
-        this.eosId = tokenizer.eosId().orElseThrow();
-        this.padId = tokenizer.padId().orElseThrow();
+        this.codec = codec;
+        this.eosId = codec.eosId();
+        this.padId = codec.padId();
+    }
+
+    /**
+     * pθ over a user's model and tokenizer (e.g. a Hugging Face GPT-2 checkpoint): the trunk a copy
+     * of {@code policy}, a fresh reward head from {@code headSeed}. {@link #save} then also writes the
+     * tokenizer, and {@link #load} reads it back.
+     *
+     * @throws IllegalArgumentException if the tokenizer has ids past the policy's embedding
+     */
+    public static PreferenceModel fromPolicy(GPT policy, TextCodec codec, long headSeed) {
+        if (codec.isBuiltIn()) {
+            return fromPolicy(policy, headSeed);
+        }
+        GPTConfig cfg = policy.config();
+        if (codec.vocabSize() > cfg.vocab()) {
+            throw new IllegalArgumentException("PreferenceModel: tokenizer has " + codec.vocabSize()
+                    + " tokens, the policy's embedding " + cfg.vocab() + " rows");
+        }
+        Generator gen = new Generator(headSeed);
+        GPT trunk = new GPT(cfg, gen);
+        trunk.loadStateDict(policy.stateDict());
+        ScalarModel m = new ScalarModel(trunk, ScalarHead.reward(cfg.dModel(), gen));
+        m.to(policy.device());
+        return new PreferenceModel(cfg, m, codec);
+    }
+
+    /** The token format of the scored sequences. */
+    public TextCodec codec() {
+        return codec;
     }
 
     /**
@@ -154,15 +189,16 @@ public final class PreferenceModel implements RewardScorer {
         if (prompt == null || response == null) {
             throw new IllegalArgumentException("PreferenceModel: prompt and response must not be null");
         }
-        String body = response.endsWith(EOS_TEXT) ? response.substring(0, response.length() - EOS_TEXT.length()) : response;
+        String eosText = codec.isBuiltIn() ? EOS_TEXT : codec.eosText();
+        String body = response.endsWith(eosText) ? response.substring(0, response.length() - eosText.length()) : response;
         int[] p, r;
         try {
-            p = tokenizer.encode(prompt);
+            p = codec.encode(prompt);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("PreferenceModel: prompt \"" + prompt + "\": " + e.getMessage(), e);
         }
         try {
-            r = tokenizer.encode(body);
+            r = codec.encode(body);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("PreferenceModel: response \"" + response + "\": " + e.getMessage(), e);
         }
@@ -260,7 +296,8 @@ public final class PreferenceModel implements RewardScorer {
      */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Safetensors.save(dir.resolve(WEIGHTS_FILE), model.stateDict(), Map.of("format", FORMAT));
+        // LoRA adapters, if any, are folded in: the saved pθ is a plain trunk + head
+        Safetensors.save(dir.resolve(WEIGHTS_FILE), dev.plumbline.nn.Lora.mergedStateDict(model), Map.of("format", FORMAT));
         ObjectNode c = JSON.createObjectNode();
         c.put("format", FORMAT);
         c.put("format_version", FORMAT_VERSION);
@@ -272,8 +309,15 @@ public final class PreferenceModel implements RewardScorer {
         c.put("dropout", config.dropout());
         c.put("layer_norm_eps", config.layerNormEps());
         c.put("bias", config.bias());
-        c.put("alphabet", tokenizer.alphabet());
-        c.putPOJO("specials", SPECIALS);
+        if (codec.isBuiltIn()) {
+            c.put("alphabet", TaskSuite.ALPHABET);
+            c.putPOJO("specials", SPECIALS);
+        } else if (codec.tokenizer() instanceof ByteLevelBpe bpe) {
+            bpe.save(dir);   // vocab.json, merges.txt, special_tokens.json
+            c.put("tokenizer", "byte-level-bpe");
+        } else {
+            throw new IOException("PreferenceModel.save: cannot save a " + codec.tokenizer().name() + " tokenizer");
+        }
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
     }
 
@@ -293,10 +337,16 @@ public final class PreferenceModel implements RewardScorer {
         if (c.path("format_version").asInt() != FORMAT_VERSION) {
             throw new IOException(cfgFile + ": unsupported format_version " + c.path("format_version"));
         }
-        List<String> specials = new ArrayList<>();
-        c.path("specials").forEach(n -> specials.add(n.asText()));
-        if (!TaskSuite.ALPHABET.equals(c.path("alphabet").asText()) || !SPECIALS.equals(specials)) {
-            throw new IOException(cfgFile + ": token format differs from this build's (alphabet/specials)");
+        TextCodec codec;
+        if ("byte-level-bpe".equals(c.path("tokenizer").asText())) {
+            codec = TextCodec.of(ByteLevelBpe.load(dir));
+        } else {
+            List<String> specials = new ArrayList<>();
+            c.path("specials").forEach(n -> specials.add(n.asText()));
+            if (!TaskSuite.ALPHABET.equals(c.path("alphabet").asText()) || !SPECIALS.equals(specials)) {
+                throw new IOException(cfgFile + ": token format differs from this build's (alphabet/specials)");
+            }
+            codec = TextCodec.builtIn();
         }
         GPTConfig cfg;
         try {
@@ -307,7 +357,13 @@ public final class PreferenceModel implements RewardScorer {
         } catch (IllegalArgumentException e) {
             throw new IOException(cfgFile + ": " + e.getMessage(), e);
         }
-        PreferenceModel pm = new PreferenceModel(checkVocab(cfg), 0L);
+        if (codec.vocabSize() > cfg.vocab() || (codec.isBuiltIn() && codec.vocabSize() != cfg.vocab())) {
+            throw new IOException(cfgFile + ": vocab " + cfg.vocab() + " does not fit the " + codec.vocabSize()
+                    + "-token tokenizer");
+        }
+        Generator gen = new Generator(0L);
+        PreferenceModel pm = new PreferenceModel(cfg, new ScalarModel(new GPT(cfg, gen), ScalarHead.reward(cfg.dModel(), gen)),
+                codec);
         Map<String, Tensor> state = Safetensors.load(dir.resolve(WEIGHTS_FILE));
         try {
             pm.model.loadStateDict(state);

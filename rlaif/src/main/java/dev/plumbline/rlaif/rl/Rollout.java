@@ -2,6 +2,7 @@
 package dev.plumbline.rlaif.rl;
 
 import dev.plumbline.nn.GPT;
+import dev.plumbline.nn.Lora;
 import dev.plumbline.nn.Parameter;
 import dev.plumbline.nn.generate.GenerationResult;
 import dev.plumbline.nn.generate.Sampler;
@@ -127,7 +128,8 @@ public final class Rollout {
             }
         }
         float[] refLogp;
-        try (NoGrad ng = NoGrad.enter()) {
+        // π_ref may be the policy itself with its LoRA adapters off (no second copy of the weights)
+        try (NoGrad ng = NoGrad.enter(); Lora.Off off = Lora.adaptersOff(reference)) {
             refLogp = Sampler.responseLogProbs(reference, s.result(), new SamplingTransform((float) temperature, 0, 1f))
                     .toFloatArray();
         }
