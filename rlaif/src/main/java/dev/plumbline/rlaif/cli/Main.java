@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
         description = "RLAIF pipeline: built-in tasks, AI labelers, preference data, preference model, PPO, audits.",
         subcommands = {StageCommands.Demo.class, StageCommands.Sft.class, StageCommands.Sample.class, LabelCommand.class,
                 StageCommands.TrainRm.class, StageCommands.Ppo.class, StageCommands.Eval.class, StageCommands.Report.class,
-                TasksCommand.class, AuditCommand.class, ExperimentCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
+                TasksCommand.class, AuditCommand.class, ExperimentCommand.class, LabCommand.class, HfCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HuggingFaceRlaifTest {
+public class HuggingFaceRlaifTest {
     /** GPT-2's published vocab.json/merges.txt, kept in the nn module's test resources. */
-    static Path gpt2Vocabulary() {
+    public static Path gpt2Vocabulary() {
         for (Path p : List.of(Path.of("../nn/src/test/resources/gpt2"), Path.of("nn/src/test/resources/gpt2"))) {
             if (Files.isRegularFile(p.resolve("vocab.json"))) {
                 return p;
