@@ -22,6 +22,9 @@ Usage:
     gpt2_hf_reference.py folder  DIR IDS.json OUT.safetensors
         DIR is a Hugging Face model folder (config.json, model.safetensors with format=pt metadata,
         vocab.json, merges.txt): the dimensions come from config.json, as from_pretrained reads them.
+    gpt2_hf_reference.py score   DIR IDS.json OUT.safetensors
+        DIR is a one-label GPT2ForSequenceClassification folder; OUT gets "scores" (B) read at each
+        row's last position (transformers' rule when pad_token_id is None).
     gpt2_hf_reference.py random  OUT.safetensors SEED VOCAB N_POSITIONS N_LAYER N_EMBD
         writes random HF-layout weights (hub-file style: no prefix, attn.bias buffers, no lm_head),
         every tensor non-trivial (LN gains 1 + N(0, .1), biases N(0, .05), weights N(0, .1)).
@@ -122,8 +125,8 @@ def conv1d(x, w, b):
     return x @ w + b
 
 
-def forward(w, ids, n_head, eps=1e-5):
-    """ids: (B, T) int64 -> logits (B, T, V) float64."""
+def forward(w, ids, n_head, eps=1e-5, hidden_only=False):
+    """ids: (B, T) int64 -> logits (B, T, V) float64 (or the final hidden states (B, T, C))."""
     n_layer = len({k.split(".")[1] for k in w if k.startswith("h.")})
     B, T = ids.shape
     C = w["wte.weight"].shape[1]
@@ -146,7 +149,7 @@ def forward(w, ids, n_head, eps=1e-5):
         m = gelu_new(conv1d(m, w[p + "mlp.c_fc.weight"], w[p + "mlp.c_fc.bias"]))
         h = h + conv1d(m, w[p + "mlp.c_proj.weight"], w[p + "mlp.c_proj.bias"])
     h = layer_norm(h, w["ln_f.weight"], w["ln_f.bias"], eps)
-    return h @ w["wte.weight"].T
+    return h if hidden_only else h @ w["wte.weight"].T
 
 
 def random_weights(seed, vocab, n_pos, n_layer, c):
@@ -208,6 +211,24 @@ def main(argv):
         with torch.no_grad():
             logits = forward(weights, ids, cfg["n_head"], cfg.get("layer_norm_epsilon", 1e-5))
         write_safetensors(argv[3], {"logits": logits.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
+        return 0
+    if len(argv) == 4 and argv[0] == "score":
+        # GPT2ForSequenceClassification, one label, pad_token_id None: score.weight @ h at the last position
+        d = argv[1]
+        with open(d + "/config.json") as f:
+            cfg = json.load(f)
+        assert "GPT2ForSequenceClassification" in cfg["architectures"], cfg["architectures"]
+        assert cfg.get("pad_token_id") is None
+        raw = read_safetensors(d + "/model.safetensors")
+        score = raw.pop("score.weight").to(torch.float64)
+        assert score.shape == (1, cfg["n_embd"]), score.shape
+        weights = strip(raw)
+        with open(argv[2]) as f:
+            ids = torch.tensor(json.load(f), dtype=torch.int64)
+        with torch.no_grad():
+            h = forward(weights, ids, cfg["n_head"], cfg.get("layer_norm_epsilon", 1e-5), hidden_only=True)
+            scores = (h[:, -1, :] @ score.T)[:, 0]
+        write_safetensors(argv[3], {"scores": scores.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
         return 0
     if len(argv) == 7 and argv[0] == "random":
         seed, vocab, n_pos, n_layer, c = (int(a) for a in argv[2:])

@@ -60,6 +60,7 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
     static final String CONFIG = "config.json";
     static final String WEIGHTS = "model.safetensors";
     static final String WEIGHTS_INDEX = "model.safetensors.index.json";
+    static final String SCORE = "score.weight";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** GPT-2 config keys whose values this implementation honours or checks. */
@@ -97,6 +98,56 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
      * @throws IOException                if a file cannot be read
      */
     public static HuggingFaceCheckpoint load(Path dir, Device device) throws IOException {
+        return load(dir, device, null);
+    }
+
+    /**
+     * A one-label {@code GPT2ForSequenceClassification} folder (a reward model): the trunk as a
+     * checkpoint and {@code score.weight} (1, C), which reads the trunk's final hidden state.
+     */
+    public record SequenceScorer(HuggingFaceCheckpoint trunk, Tensor scoreWeight) {}
+
+    /** Loads a folder written by {@link #saveSequenceScorer} (or transformers, for one label). */
+    public static SequenceScorer loadSequenceScorer(Path dir, Device device) throws IOException {
+        Map<String, Tensor> score = new LinkedHashMap<>();
+        HuggingFaceCheckpoint trunk = load(dir, device, score);
+        Tensor w = score.get(SCORE);
+        if (w == null) {
+            throw new HuggingFaceFormatException(weightsFile(dir), "no " + SCORE + ": not a GPT2ForSequenceClassification folder");
+        }
+        if (w.dim() != 2 || w.size(0) != 1 || w.size(1) != trunk.model().config().dModel()) {
+            throw new HuggingFaceFormatException(weightsFile(dir), SCORE + " is " + Shape.str(w.shape()) + ", expected (1, "
+                    + trunk.model().config().dModel() + "): only one-label reward models are supported");
+        }
+        return new SequenceScorer(trunk, w.to(device));
+    }
+
+    /**
+     * Writes a one-label {@code GPT2ForSequenceClassification} folder: the trunk's weights, {@code score.weight}
+     * (1, C, no bias, as transformers' score layer), config with {@code pad_token_id} null (transformers
+     * then scores the last position of each unpadded sequence, where pθ reads it: after the EOS that
+     * ends prompt + response) and the tokenizer files.
+     */
+    public static void saveSequenceScorer(Path dir, Map<String, Tensor> trunk, Tensor scoreWeight, GPTConfig config,
+                                          ByteLevelBpe tokenizer, int eosId) throws IOException {
+        if (scoreWeight.dim() != 2 || scoreWeight.size(0) != 1 || scoreWeight.size(1) != config.dModel()) {
+            throw new IllegalArgumentException("saveSequenceScorer: score weight " + Shape.str(scoreWeight.shape())
+                    + " is not (1, " + config.dModel() + ")");
+        }
+        Map<String, Tensor> hf = new LinkedHashMap<>(checkedHf(trunk, config, tokenizer));
+        hf.put(SCORE, scoreWeight);
+        Files.createDirectories(dir);
+        Safetensors.save(dir.resolve(WEIGHTS), hf, Map.of("format", "pt"));
+        tokenizer.save(dir);
+        ObjectNode c = configJson(config, eosId);
+        c.putArray("architectures").add("GPT2ForSequenceClassification");
+        c.putObject("id2label").put("0", "LABEL_0");
+        c.putObject("label2id").put("LABEL_0", 0);
+        c.putNull("pad_token_id");
+        AtomicFiles.write(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c));
+    }
+
+    private static HuggingFaceCheckpoint load(Path dir, Device device, Map<String, Tensor> scoreOut) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new HuggingFaceFormatException(dir, "not a folder (expected a Hugging Face GPT-2 model folder with "
                     + CONFIG + ", " + WEIGHTS + " and vocab.json + merges.txt)");
@@ -105,6 +156,14 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
         GPTConfig cfg = readConfig(configFile);
         ByteLevelBpe tok = readTokenizer(dir);
         Map<String, Tensor> hf = readWeights(dir);
+        Tensor score = hf.remove(SCORE);
+        if (score != null && scoreOut == null) {
+            throw new HuggingFaceFormatException(weightsFile(dir), "holds " + SCORE + ": this is a reward model "
+                    + "(GPT2ForSequenceClassification); load it with loadSequenceScorer or PreferenceModel.loadHuggingFace");
+        }
+        if (score != null) {
+            scoreOut.put(SCORE, score);
+        }
         Map<String, Tensor> ours;
         try {
             ours = HuggingFaceGPT2.fromHuggingFace(hf);
@@ -176,9 +235,9 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
         if (arch.isArray()) {
             for (JsonNode a : arch) {
                 String s = a.asText();
-                if (!Set.of("GPT2LMHeadModel", "GPT2Model", "GPT2DoubleHeadsModel").contains(s)) {
+                if (!Set.of("GPT2LMHeadModel", "GPT2Model", "GPT2DoubleHeadsModel", "GPT2ForSequenceClassification").contains(s)) {
                     throw new HuggingFaceFormatException(configFile, "architectures holds '" + s
-                            + "'; supported: GPT2LMHeadModel, GPT2Model, GPT2DoubleHeadsModel");
+                            + "'; supported: GPT2LMHeadModel, GPT2Model, GPT2DoubleHeadsModel, GPT2ForSequenceClassification");
                 }
             }
         }
@@ -331,6 +390,16 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
      */
     public static void save(Path dir, Map<String, Tensor> weights, GPTConfig config, ByteLevelBpe tokenizer, int eosId)
             throws IOException {
+        Map<String, Tensor> hf = checkedHf(weights, config, tokenizer);
+        Files.createDirectories(dir);
+        Safetensors.save(dir.resolve(WEIGHTS), hf, Map.of("format", "pt"));
+        tokenizer.save(dir);
+        AtomicFiles.write(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(configJson(config, eosId)));
+    }
+
+    /** HF names/layout of a plain GPT-2's weights, after checking they fit config and tokenizer. */
+    private static Map<String, Tensor> checkedHf(Map<String, Tensor> weights, GPTConfig config, ByteLevelBpe tokenizer) {
         Map<String, int[]> expected = config.parameterShapes();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
@@ -353,11 +422,7 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
             throw new IllegalArgumentException("HuggingFaceCheckpoint.save: tokenizer has " + tokenizer.vocabSize()
                     + " tokens, the embedding " + config.vocab() + " rows");
         }
-        Files.createDirectories(dir);
-        Safetensors.save(dir.resolve(WEIGHTS), HuggingFaceGPT2.toHuggingFace(weights, false), Map.of("format", "pt"));
-        tokenizer.save(dir);
-        AtomicFiles.write(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(configJson(config, eosId)));
+        return HuggingFaceGPT2.toHuggingFace(weights, false);
     }
 
     /** config.json content for {@code config} (what GPT2Config.to_dict() writes for these fields). */

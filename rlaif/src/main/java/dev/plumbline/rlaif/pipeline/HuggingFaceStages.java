@@ -191,6 +191,7 @@ public final class HuggingFaceStages {
         Path staging = staging(out);
         try {
             pm.save(staging);
+            pm.saveHuggingFace(staging.resolve("hf"));   // the same pθ for transformers
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("stage", "train-rm");
             summary.put("pairs", prefs.size());

@@ -321,6 +321,46 @@ public final class PreferenceModel implements RewardScorer {
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
     }
 
+    /**
+     * Writes pθ as a Hugging Face {@code GPT2ForSequenceClassification} folder with one label
+     * (adapters merged): {@code transformers} loads it, and scoring one unpadded sequence
+     * {@code prompt + response + <|endoftext|>} gives this model's f(x, y).
+     *
+     * @throws IllegalStateException if the token format is the built-in one (no GPT-2 tokenizer),
+     *                               or the head's bias is not 0 (transformers' score layer has none;
+     *                               Bradley–Terry training never moves it from its initial 0)
+     */
+    public void saveHuggingFace(Path dir) throws IOException {
+        if (!(codec.tokenizer() instanceof ByteLevelBpe bpe)) {
+            throw new IllegalStateException("saveHuggingFace: pθ uses the built-in character format, not a GPT-2 tokenizer");
+        }
+        Map<String, Tensor> all = dev.plumbline.nn.Lora.mergedStateDict(model);
+        float bias = all.get("head.bias").toFloatArray()[0];
+        if (bias != 0f) {
+            throw new IllegalStateException("saveHuggingFace: reward head bias is " + bias
+                    + "; GPT2ForSequenceClassification's score layer has no bias");
+        }
+        Map<String, Tensor> trunk = new java.util.LinkedHashMap<>();
+        all.forEach((k, t) -> {
+            if (k.startsWith("transformer.")) {
+                trunk.put(k.substring("transformer.".length()), t);
+            }
+        });
+        dev.plumbline.nn.HuggingFaceCheckpoint.saveSequenceScorer(dir, trunk, all.get("head.weight"), config, bpe, eosId);
+    }
+
+    /** Reads a one-label {@code GPT2ForSequenceClassification} folder (e.g. from {@link #saveHuggingFace}). */
+    public static PreferenceModel loadHuggingFace(Path dir, Device device) throws IOException {
+        dev.plumbline.nn.HuggingFaceCheckpoint.SequenceScorer s = dev.plumbline.nn.HuggingFaceCheckpoint.loadSequenceScorer(dir, device);
+        GPT trunk = s.trunk().model();
+        Generator gen = new Generator(0);
+        ScalarHead head = ScalarHead.reward(trunk.config().dModel(), gen);
+        head.weight().copyFrom(s.scoreWeight());
+        ScalarModel m = new ScalarModel(trunk, head);
+        m.to(device);
+        return new PreferenceModel(trunk.config(), m, TextCodec.of(s.trunk().tokenizer()));
+    }
+
     /** Reads a model written by {@link #save} onto the CPU. */
     public static PreferenceModel load(Path dir) throws IOException {
         return load(dir, Device.cpu());

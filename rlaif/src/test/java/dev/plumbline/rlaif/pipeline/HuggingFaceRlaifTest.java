@@ -124,6 +124,12 @@ public class HuggingFaceRlaifTest {
         List<String> ps = List.of("Say hi:", "Q: 2+2? A:");
         List<String> rs = List.of(" Hello there!", " 4");
         assertArrayEquals(pm.score(ps, rs), pmBack.score(ps, rs), 1e-6f, "pθ (with its BPE tokenizer) saves and loads");
+        assertEquals(0f, pm.network().head().bias().data().toFloatArray()[0],
+                "Bradley-Terry never moves the head bias (it cancels in f_a - f_b), so HF's bias-free score layer holds pθ");
+        pm.saveHuggingFace(dir.resolve("pm-hf"));
+        PreferenceModel pmHf = PreferenceModel.loadHuggingFace(dir.resolve("pm-hf"), Device.cpu());
+        assertArrayEquals(pm.score(ps, rs), pmHf.score(ps, rs), 1e-5f, "pθ in GPT2ForSequenceClassification layout");
+        assertReferenceScores(dir, pm, "Say hi:", " Hello there!");
 
         // PPO of the LoRA policy against π_ref = the same weights with the adapters off
         Lora lora = Lora.apply(policy, Lora.Config.gpt2(4, 8), new Generator(seed + 3));
@@ -178,6 +184,42 @@ public class HuggingFaceRlaifTest {
         Lora.load(fresh, dir.resolve("ppo-adapter"));
         assertArrayEquals(trained, logits(fresh, probe), "base folder + saved adapter = the trained policy");
         assertTrue(fresh.parameters().stream().filter(Parameter::trainable).count() > 0);
+    }
+
+    /** With PyTorch present: the reference's GPT2ForSequenceClassification reading of pm-hf gives pθ's score. */
+    static void assertReferenceScores(Path dir, PreferenceModel pm, String prompt, String response) throws Exception {
+        String python = null;
+        for (String c : List.of(System.getenv().getOrDefault("PLUMBLINE_PYTHON", "/usr/bin/python3"), "python3")) {
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import torch").redirectErrorStream(true).start();
+                if (p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    python = c;
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not installed
+            }
+        }
+        if (python == null) {
+            System.out.println("HuggingFaceRlaifTest: no python with torch; the Java re-read above is the check");
+            return;
+        }
+        Path script = null;
+        for (Path p : List.of(Path.of("../nn/src/test/reference/gpt2_hf_reference.py"), Path.of("nn/src/test/reference/gpt2_hf_reference.py"))) {
+            if (Files.isRegularFile(p)) {
+                script = p;
+            }
+        }
+        int[] ids = pm.encode(prompt, response);
+        Files.writeString(dir.resolve("score-ids.json"), "[" + Arrays.toString(ids) + "]");
+        Process p = new ProcessBuilder(python, script.toString(), "score", dir.resolve("pm-hf").toString(),
+                dir.resolve("score-ids.json").toString(), dir.resolve("score.safetensors").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, output);
+        float ref = dev.plumbline.tensor.io.Safetensors.load(dir.resolve("score.safetensors")).get("scores").toFloatArray()[0];
+        float ours = pm.score(List.of(prompt), List.of(response))[0];
+        assertEquals(ref, ours, 2e-5 * (1 + Math.abs(ref)), "GPT2ForSequenceClassification reference vs pθ");
     }
 
     @Test
