@@ -110,12 +110,7 @@ class HuggingFaceCheckpointTest {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = r.nextInt(cfg.vocab());
         }
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < b; i++) {
-            json.append(i == 0 ? "" : ",").append(Arrays.toString(Arrays.copyOfRange(ids, i * t, (i + 1) * t)));
-        }
-        Path idsFile = dir.resolve("ids.json");
-        Files.writeString(idsFile, json.append("]").toString());
+        Path idsFile = HuggingFaceGPT2ReferenceTest.writeIds(dir, ids, b, t);
         Path out = dir.resolve("ref.safetensors");
         HuggingFaceGPT2ReferenceTest.run(dir, HuggingFaceGPT2ReferenceTest.script.toString(), "folder", d.toString(),
                 idsFile.toString(), out.toString());

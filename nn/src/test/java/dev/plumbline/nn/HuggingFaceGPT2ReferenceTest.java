@@ -142,12 +142,7 @@ class HuggingFaceGPT2ReferenceTest {
     /** Writes ids as JSON rows, runs the reference, reads "logits" (B, T, V) back. */
     static float[] referenceLogits(Path dir, Path weights, int[] ids) throws Exception {
         int t = CFG.contextLength();
-        StringBuilder json = new StringBuilder("[");
-        for (int b = 0; b < BATCH; b++) {
-            json.append(b == 0 ? "" : ",").append(Arrays.toString(Arrays.copyOfRange(ids, b * t, (b + 1) * t)));
-        }
-        Path idsFile = dir.resolve("ids.json");
-        Files.writeString(idsFile, json.append("]").toString());
+        Path idsFile = writeIds(dir, ids, BATCH, t);
         Path out = dir.resolve("reference-logits.safetensors");
         run(dir, script.toString(), "logits", weights.toString(), idsFile.toString(), Integer.toString(CFG.heads()),
                 out.toString());
@@ -155,6 +150,17 @@ class HuggingFaceGPT2ReferenceTest {
         Assertions.assertNotNull(logits, "the reference wrote no 'logits' tensor");
         Assertions.assertArrayEquals(new int[] {BATCH, t, CFG.vocab()}, logits.shape(), "reference logits shape");
         return logits.toFloatArray();
+    }
+
+    /** ids as JSON rows [[...], ...] of length t in dir/ids.json, the reference's input format. */
+    static Path writeIds(Path dir, int[] ids, int batch, int t) throws IOException {
+        StringBuilder json = new StringBuilder("[");
+        for (int b = 0; b < batch; b++) {
+            json.append(b == 0 ? "" : ",").append(Arrays.toString(Arrays.copyOfRange(ids, b * t, (b + 1) * t)));
+        }
+        Path idsFile = dir.resolve("ids.json");
+        Files.writeString(idsFile, json.append("]").toString());
+        return idsFile;
     }
 
     static void compare(String what, float[] ref, float[] got) {
