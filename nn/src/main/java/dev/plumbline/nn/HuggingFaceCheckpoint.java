@@ -373,10 +373,11 @@ public record HuggingFaceCheckpoint(GPT model, ByteLevelBpe tokenizer, int eosId
         return out;
     }
 
-    /** {@link #save(Path, Map, GPTConfig, ByteLevelBpe, int)} of a GPT's own weights. */
+    /** {@link #save(Path, Map, GPTConfig, ByteLevelBpe, int)} of a GPT's weights, LoRA adapters (if any) merged. */
     public static void save(Path dir, GPT model, ByteLevelBpe tokenizer) throws IOException {
-        int eos = tokenizer.eosId().orElse(tokenizer.vocabSize() - 1);
-        save(dir, model.stateDict(), model.config(), tokenizer, eos);
+        int eos = tokenizer.eosId().orElseThrow(() -> new IllegalArgumentException("HuggingFaceCheckpoint.save: the tokenizer has no "
+                + ByteLevelBpe.ENDOFTEXT + "; pass eos_token_id explicitly with save(dir, weights, config, tokenizer, eosId)"));
+        save(dir, Lora.mergedStateDict(model), model.config(), tokenizer, eos);
     }
 
     /**
