@@ -179,11 +179,16 @@ def random_weights(seed, vocab, n_pos, n_layer, c):
     return w
 
 
+def read_ids(path):
+    """[[id, ...], ...] (B rows of equal length) -> (B, T) int64."""
+    with open(path) as f:
+        return torch.tensor(json.load(f), dtype=torch.int64)
+
+
 def main(argv):
     if len(argv) == 5 and argv[0] == "logits":
         weights = strip(read_safetensors(argv[1]))
-        with open(argv[2]) as f:
-            ids = torch.tensor(json.load(f), dtype=torch.int64)
+        ids = read_ids(argv[2])
         with torch.no_grad():
             logits = forward(weights, ids, int(argv[3]))
         write_safetensors(argv[4], {"logits": logits.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
@@ -206,8 +211,7 @@ def main(argv):
         assert weights["wte.weight"].shape == (cfg["vocab_size"], C), weights["wte.weight"].shape
         assert weights["wpe.weight"].shape == (cfg["n_positions"], C), weights["wpe.weight"].shape
         assert len({k.split(".")[1] for k in weights if k.startswith("h.")}) == cfg["n_layer"]
-        with open(argv[2]) as f:
-            ids = torch.tensor(json.load(f), dtype=torch.int64)
+        ids = read_ids(argv[2])
         with torch.no_grad():
             logits = forward(weights, ids, cfg["n_head"], cfg.get("layer_norm_epsilon", 1e-5))
         write_safetensors(argv[3], {"logits": logits.to(torch.float32)}, {"producer": "gpt2_hf_reference.py"})
@@ -223,8 +227,7 @@ def main(argv):
         score = raw.pop("score.weight").to(torch.float64)
         assert score.shape == (1, cfg["n_embd"]), score.shape
         weights = strip(raw)
-        with open(argv[2]) as f:
-            ids = torch.tensor(json.load(f), dtype=torch.int64)
+        ids = read_ids(argv[2])
         with torch.no_grad():
             h = forward(weights, ids, cfg["n_head"], cfg.get("layer_norm_epsilon", 1e-5), hidden_only=True)
             scores = (h[:, -1, :] @ score.T)[:, 0]

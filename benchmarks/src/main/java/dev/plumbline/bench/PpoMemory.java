@@ -70,10 +70,7 @@ public final class PpoMemory {
             reference.parameters().forEach(p -> p.setTrainable(false));
         }
         long weights = MemoryStats.liveBytes(cpu);
-        RewardSource reward = (p, r) -> {
-            float[] f = pm.score(p, r, 8);
-            return new RewardSource.Scored(f, f.clone(), null);
-        };
+        RewardSource reward = RewardSource.of((p, r) -> pm.score(p, r, 8));
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             prompts.add("Write a short story about a lighthouse keeper who finds message number " + i + ":");

@@ -223,10 +223,7 @@ public final class HuggingFaceStages {
         if (lora != null) {
             s.applyTo(critic, List.of("head"), s.seed + 2);
         }
-        RewardSource reward = (p, r) -> {
-            float[] f = pm.score(p, r);
-            return new RewardSource.Scored(f, f.clone(), null);
-        };
+        RewardSource reward = RewardSource.of(pm);
         PpoTrainer ppo = new PpoTrainer(policy, reference, critic, reward, (step, n) -> {
             SplittableRandom rng = new SplittableRandom(s.seed * 1_000_003L + step);
             List<String> b = new ArrayList<>(n);

@@ -17,4 +17,12 @@ public interface RewardSource {
 
     /** Scores each (prompt, response) pair. */
     Scored score(List<String> prompts, List<String> responses);
+
+    /** A scorer's raw score as the reward, untransformed, with no uncertainty (e.g. a user's pθ). */
+    static RewardSource of(dev.plumbline.rlaif.reward.RewardScorer scorer) {
+        return (prompts, responses) -> {
+            float[] f = scorer.score(prompts, responses);
+            return new Scored(f, f.clone(), null);
+        };
+    }
 }

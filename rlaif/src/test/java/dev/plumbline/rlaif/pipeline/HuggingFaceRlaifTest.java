@@ -137,10 +137,7 @@ public class HuggingFaceRlaifTest {
         criticTrunk.loadStateDict(lora.mergedStateDict());
         ScalarModel critic = new ScalarModel(criticTrunk, ScalarHead.value(policy.config().dModel()));
         List<String> prompts = Datasets.prompts(dir.resolve("prompts.jsonl"));
-        RewardSource reward = (p, r) -> {
-            float[] f = pm.score(p, r);
-            return new RewardSource.Scored(f, f.clone(), null);
-        };
+        RewardSource reward = RewardSource.of(pm);
         PpoConfig cfg = new PpoConfig();
         cfg.steps = 2;
         cfg.batchSize = 4;
