@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ConcurrentLabelingTest {
+public class ConcurrentLabelingTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T00:00:00Z"), ZoneOffset.UTC);
     final AtomicInteger inFlight = new AtomicInteger(), maxInFlight = new AtomicInteger();
     FakeChatServer server;
@@ -34,8 +34,8 @@ class ConcurrentLabelingTest {
         if (server != null) server.close();
     }
 
-    /** n pairs "a+b=": response A is right for even i, B for odd i. */
-    static List<PairRecord> pairs(int n) {
+    /** n pairs "a+b=": response A is right for even i, B for odd i (also the CLI's labeling test). */
+    public static List<PairRecord> pairs(int n) {
         List<PairRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String right = String.valueOf(i + 7), wrong = String.valueOf(i + 8);
@@ -46,6 +46,12 @@ class ConcurrentLabelingTest {
 
     /** A judge that picks the arithmetically right answer after {@code delayMs}, counting calls in flight. */
     BiFunction<Integer, String, FakeChatServer.Reply> rightAnswer(long delayMs, BiFunction<Integer, String, FakeChatServer.Reply> fault) {
+        return rightAnswer(delayMs, fault, inFlight, maxInFlight);
+    }
+
+    /** The same judge counting into the given counters (the CLI's labeling test uses it). */
+    public static BiFunction<Integer, String, FakeChatServer.Reply> rightAnswer(long delayMs,
+            BiFunction<Integer, String, FakeChatServer.Reply> fault, AtomicInteger inFlight, AtomicInteger maxInFlight) {
         return (n, body) -> {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
@@ -178,30 +184,6 @@ class ConcurrentLabelingTest {
         assertEquals(1, max.get());
         assertThrows(IllegalArgumentException.class,
                 () -> LabelingRun.run(pairs, slow, dir.resolve("q.jsonl"), Jsonl.Mode.NEW, CLOCK, r -> { }, 0));
-    }
-
-    @Test
-    void theCliLabelsWithRequestsInFlightAndRejectsZero(@TempDir Path dir) throws Exception {
-        server = new FakeChatServer(rightAnswer(10, null));
-        Path in = dir.resolve("pairs.jsonl"), out = dir.resolve("prefs.jsonl");
-        StringBuilder jsonl = new StringBuilder();
-        for (PairRecord p : pairs(12)) jsonl.append(Jsonl.MAPPER.writeValueAsString(p)).append('\n');
-        java.nio.file.Files.writeString(in, jsonl);
-        java.io.StringWriter err = new java.io.StringWriter(), o = new java.io.StringWriter();
-        int code = dev.plumbline.rlaif.cli.Main.run(new String[] {"label", "--judge", "http", "--base-url", server.baseUrl(),
-                "--model", "m", "--input", in.toString(), "--output", out.toString(), "--concurrency", "6"},
-                new java.io.PrintWriter(o), new java.io.PrintWriter(err));
-        assertEquals(0, code, err.toString());
-        assertTrue(maxInFlight.get() > 1, "requests overlapped: " + maxInFlight.get());
-        List<PreferenceRecord> rs = Jsonl.read(out, PreferenceRecord.class);
-        assertEquals(12, rs.size());
-        for (int i = 0; i < 12; i++) assertEquals(i % 2 == 0 ? Preference.A : Preference.B, rs.get(i).label());
-        err = new java.io.StringWriter();
-        code = dev.plumbline.rlaif.cli.Main.run(new String[] {"label", "--judge", "http", "--base-url", server.baseUrl(),
-                "--model", "m", "--input", in.toString(), "--output", dir.resolve("x.jsonl").toString(), "--concurrency", "0"},
-                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("--concurrency"), err.toString());
     }
 
     @Test

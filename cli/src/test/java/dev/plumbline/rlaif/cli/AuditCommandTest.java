@@ -1,11 +1,11 @@
 // plumbline audit on a tiny fabricated run directory (config.json + pairs.jsonl, no training): files, table, errors.
-package dev.plumbline.rlaif.audit;
+package dev.plumbline.rlaif.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plumbline.rlaif.cli.Main;
+import dev.plumbline.rlaif.audit.TemplateVariant;
 import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.label.PreferenceLabeler;

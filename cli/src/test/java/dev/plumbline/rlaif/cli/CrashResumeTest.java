@@ -1,5 +1,8 @@
-package dev.plumbline.rlaif.pipeline;
+package dev.plumbline.rlaif.cli;
 
+import dev.plumbline.rlaif.pipeline.PipelineEndToEndTest;
+import dev.plumbline.rlaif.pipeline.RlaifConfig;
+import dev.plumbline.rlaif.pipeline.RlaifPipeline;
 import dev.plumbline.testing.TestSeeds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

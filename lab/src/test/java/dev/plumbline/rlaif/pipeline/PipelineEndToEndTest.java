@@ -1,7 +1,6 @@
 package dev.plumbline.rlaif.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plumbline.rlaif.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * metrics use TRL's names, the report is self-contained, a finished run resumes as a no-op, and
  * the same seed gives the same numbers.
  */
-class PipelineEndToEndTest {
+public class PipelineEndToEndTest {
 
     /** The smallest run that still exercises every stage. */
-    static RlaifConfig tiny() {
+    public static RlaifConfig tiny() {
         RlaifConfig c = new RlaifConfig();
         c.model.layers = 1;
         c.model.heads = 2;
@@ -107,30 +106,9 @@ class PipelineEndToEndTest {
         assertTrue(e.getMessage().contains("'train-rm' has not run"), e.getMessage());
     }
 
-    @Test
-    void cliReportsEveryConfigProblemAtOnce(@TempDir Path dir) throws Exception {
-        Path cfg = dir.resolve("c.json");
-        Files.writeString(cfg, "{\"ppo\": {\"clipRange\": 0, \"batchSize\": 10, \"minibatchSize\": 4, \"bogus\": 1},"
-                + " \"sft\": {\"lr\": -1}}");
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"sft", "--run-dir", dir.resolve("r").toString(), "--pipeline-config", cfg.toString()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("ppo.bogus: unknown key"), err.toString());
-        assertFalse(Files.exists(dir.resolve("r").resolve("config.json")), "no work started");
-        Files.writeString(cfg, "{\"ppo\": {\"clipRange\": 0, \"batchSize\": 10, \"minibatchSize\": 4}, \"sft\": {\"lr\": -1}}");
-        err = new StringWriter();
-        code = Main.run(new String[] {"sft", "--run-dir", dir.resolve("r").toString(), "--pipeline-config", cfg.toString()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        for (String s : List.of("ppo.clipRange", "ppo.batchSize (10) must be divisible by ppo.minibatchSize (4)", "sft.lr")) {
-            assertTrue(err.toString().contains(s), "missing '" + s + "' in: " + err);
-        }
-    }
-
     /** metrics.jsonl without its timing, one string per line (shared with the other pipeline tests). */
     /** Each metrics line without its wall times ({@code time/*}): FLOPs and every other number must repeat. */
-    static List<String> numbers(Path metrics) throws Exception {
+    public static List<String> numbers(Path metrics) throws Exception {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {
             com.fasterxml.jackson.databind.node.ObjectNode n =

@@ -2,7 +2,6 @@ package dev.plumbline.rlaif.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plumbline.rlaif.audit.Proportion;
-import dev.plumbline.rlaif.cli.Main;
 import dev.plumbline.rlaif.data.Jsonl;
 import dev.plumbline.rlaif.data.PairRecord;
 import dev.plumbline.rlaif.label.Preference;
@@ -295,28 +294,4 @@ class FailureModeExperimentsTest {
                 + " over seeds " + java.util.Arrays.toString(seeds));
     }
 
-    @Test
-    void cliRunsAnExperimentAndRejectsUnknownNamesAndBadValues() throws Exception {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"experiment", "no-such", "--run-dir", base.toString()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("unknown experiment 'no-such'") && err.toString().contains("label-noise"),
-                err.toString());
-        err = new StringWriter();
-        code = Main.run(new String[] {"experiment", "label-noise", "--run-dir", base.toString(), "--values", "0.7"},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("ε must lie in [0, 0.5], got 0.7"), err.toString());
-        err = new StringWriter();
-        code = Main.run(new String[] {"experiment", "overoptimization", "--run-dir", base.toString(), "--seeds", "3"},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("--seeds: overoptimization runs once"), err.toString());
-        err = new StringWriter();
-        code = Main.run(new String[] {"experiment", "drift", "--run-dir", base.toString(), "--seeds", "0"},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("--seeds"), err.toString());
-    }
 }
