@@ -3,7 +3,7 @@
  *
  * p <- p*(1 - lr*wd) - (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps), m, v updated first; the host
  * computes decay = 1 - lr*wd, stepSize = lr/bc1 and sb2 = sqrt(bc2) as floats exactly like
- * CpuFused.adamw. p, g, m, v (n) contiguous at their offsets. The multi-tensor step launches this
+ * OptimizerKernels.adamw (CPU). p, g, m, v (n) contiguous at their offsets. The multi-tensor step launches this
  * once per tensor.
  * Versions: v1. Measured: matches the CPU to ~1 ulp on PoCL (sqrt/divide rounding).
  */

@@ -2,7 +2,7 @@
  * softmax.cl — softmax / log-softmax over the last dim and fused cross-entropy, forward and backward.
  *
  * One work-group (WG items) per row; row statistics by work-group reductions (common.cl), sums in
- * double where the device has fp64, as CpuFused does. Shapes: x, out, y, gy, gx (R, V);
+ * double where the device has fp64, as the CPU kernels (SoftmaxKernels) do. Shapes: x, out, y, gy, gx (R, V);
  * logits (N, V), targets (N) I32, loss/lse (N). Inputs contiguous at the given offsets; outputs
  * fresh (offset 0), lse read at offset 0 as the CPU does.
  * All -inf rows: max is taken as 0 (the row comes out NaN, as in PyTorch and the CPU).

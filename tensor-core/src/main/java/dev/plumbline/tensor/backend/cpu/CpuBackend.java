@@ -18,7 +18,11 @@ import java.util.List;
 /**
  * The reference backend: plain Java over {@code float[]}/{@code int[]}, parallel over the
  * machine's cores ({@link Parallel}), with the matrix product in {@link CpuGemm} (SIMD through the
- * Vector API when present) and the fused ops in {@link CpuFused}.
+ * Vector API when present) and one file per fused-op family, each holding its Scalar and Simd
+ * (Vector API) paths side by side: {@link SoftmaxKernels} (softmax, log-softmax, cross-entropy),
+ * {@link LayerNormKernels}, {@link AttentionKernels}, {@link GeluKernels}, {@link OptimizerKernels}
+ * (AdamW); elementwise ops in {@link CpuElementwise}, reductions in {@link CpuReduce}.
+ * {@link CpuSimd} says which path runs.
  */
 public final class CpuBackend implements Backend {
     /** The one CPU backend. */
@@ -227,8 +231,8 @@ public final class CpuBackend implements Backend {
     public void unary(UnaryOp op, Tensor x, float a, float b, Tensor out) {
         BackendChecks.unary(Device.cpu(), op, x, out);
         float[] o = f(out), s = f(x);
-        if ((op == UnaryOp.GELU || op == UnaryOp.GELU_GRAD) && x.isContiguous()) { // SIMD exp (CpuFused)
-            CpuFused.gelu(s, x.offset(), o, out.offset(), (int) out.numel(), op == UnaryOp.GELU_GRAD);
+        if ((op == UnaryOp.GELU || op == UnaryOp.GELU_GRAD) && x.isContiguous()) { // SIMD exp (GeluKernels)
+            GeluKernels.gelu(s, x.offset(), o, out.offset(), (int) out.numel(), op == UnaryOp.GELU_GRAD);
             return;
         }
         StridedLoop l = new StridedLoop(out.shape(), out, x);
@@ -404,13 +408,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmax(Tensor x, boolean log, Tensor out) {
         BackendChecks.softmax(Device.cpu(), x, log, out);
-        CpuFused.softmax(f(x), x.offset(), f(out), out.offset(), rowsOf(x), x.size(-1), log);
+        SoftmaxKernels.softmax(f(x), x.offset(), f(out), out.offset(), rowsOf(x), x.size(-1), log);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, boolean log, Tensor gx) {
         BackendChecks.softmaxBackward(Device.cpu(), y, gy, log, gx);
-        CpuFused.softmaxBackward(f(y), y.offset(), f(gy), gy.offset(), f(gx), gx.offset(), rowsOf(y), y.size(-1), log);
+        SoftmaxKernels.softmaxBackward(f(y), y.offset(), f(gy), gy.offset(), f(gx), gx.offset(), rowsOf(y), y.size(-1), log);
     }
 
     private static int rowsOf(Tensor t) {
@@ -420,7 +424,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor lse) {
         BackendChecks.crossEntropy(Device.cpu(), logits, targets, loss, lse);
-        CpuFused.crossEntropy(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(loss), f(lse),
+        SoftmaxKernels.crossEntropy(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(loss), f(lse),
                 logits.size(0), logits.size(1));
     }
 
@@ -428,14 +432,14 @@ public final class CpuBackend implements Backend {
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor lse, Tensor gLoss,
                                      Tensor gLogits) {
         BackendChecks.crossEntropyBackward(Device.cpu(), logits, targets, lse, gLoss, gLogits);
-        CpuFused.crossEntropyBackward(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(lse),
+        SoftmaxKernels.crossEntropyBackward(f(logits), logits.offset(), i(targets), targets.offset(), ignoreIndex, f(lse),
                 f(gLoss), gLoss.offset(), f(gLogits), logits.size(0), logits.size(1));
     }
 
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
         BackendChecks.layerNorm(Device.cpu(), x, weight, bias, out, mean, rstd);
-        CpuFused.layerNorm(f(x), x.offset(), weight == null ? null : f(weight), weight == null ? 0 : weight.offset(),
+        LayerNormKernels.layerNorm(f(x), x.offset(), weight == null ? null : f(weight), weight == null ? 0 : weight.offset(),
                 bias == null ? null : f(bias), bias == null ? 0 : bias.offset(), eps, f(out), f(mean), f(rstd),
                 x.size(0), x.size(1));
     }
@@ -444,7 +448,7 @@ public final class CpuBackend implements Backend {
     public void layerNormBackward(Tensor gy, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gx,
                                   Tensor gWeight, Tensor gBias) {
         BackendChecks.layerNormBackward(Device.cpu(), gy, x, weight, mean, rstd, gx, gWeight, gBias);
-        CpuFused.layerNormBackward(f(gy), gy.offset(), f(x), x.offset(), weight == null ? null : f(weight),
+        LayerNormKernels.layerNormBackward(f(gy), gy.offset(), f(x), x.offset(), weight == null ? null : f(weight),
                 weight == null ? 0 : weight.offset(), f(mean), f(rstd), f(gx),
                 gWeight == null ? null : f(gWeight), gBias == null ? null : f(gBias), x.size(0), x.size(1));
     }
@@ -453,7 +457,7 @@ public final class CpuBackend implements Backend {
     public void attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale, Tensor out,
                           Tensor lse) {
         BackendChecks.attention(Device.cpu(), q, k, v, keyMask, out, lse);
-        CpuFused.attention(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
+        AttentionKernels.attention(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
                 keyMask == null ? null : f(keyMask), keyMask == null ? 0 : keyMask.offset(), causal, scale, f(out), f(lse),
                 q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
     }
@@ -462,7 +466,7 @@ public final class CpuBackend implements Backend {
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale,
                                   Tensor out, Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
         BackendChecks.attentionBackward(Device.cpu(), q, k, v, keyMask, out, lse, gOut, gq, gk, gv);
-        CpuFused.attentionBackward(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
+        AttentionKernels.attentionBackward(f(q), q.offset(), f(k), k.offset(), f(v), v.offset(),
                 keyMask == null ? null : f(keyMask), keyMask == null ? 0 : keyMask.offset(), causal, scale,
                 f(out), f(lse), f(gOut), gOut.offset(), f(gq), f(gk), f(gv),
                 q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
@@ -477,7 +481,7 @@ public final class CpuBackend implements Backend {
             if (!p.isContiguous() || !grads.get(t).isContiguous()) {
                 throw new IllegalArgumentException("adamw: tensor " + t + " " + Shape.str(p.shape()) + " must be contiguous");
             }
-            CpuFused.adamw(f(p), p.offset(), f(grads.get(t)), grads.get(t).offset(), f(m.get(t)), m.get(t).offset(),
+            OptimizerKernels.adamw(f(p), p.offset(), f(grads.get(t)), grads.get(t).offset(), f(m.get(t)), m.get(t).offset(),
                     f(v.get(t)), v.get(t).offset(), (int) p.numel(), lr, beta1, beta2, eps, weightDecay[t], bc1, bc2);
         }
     }

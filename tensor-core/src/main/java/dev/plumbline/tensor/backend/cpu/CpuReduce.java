@@ -6,8 +6,8 @@ import dev.plumbline.tensor.backend.ReduceOp;
 /**
  * CPU reductions over any set of dims. Kept dims index the output; the reduced dims are walked
  * as a (coalesced) strided block per output element. Sums accumulate in double so that long
- * reductions stay accurate to float rounding (contiguous runs go through {@link FusedKernels#sum}:
- * float lanes flushed to double every 512 elements on the SIMD path). A fast path handles the common
+ * reductions stay accurate to float rounding (contiguous runs go through {@link #sum}:
+ * on the Simd path {@link VectorMath#sum}, float lanes flushed to double every 512 elements). A fast path handles the common
  * "sum the leading dims of a contiguous tensor" (bias gradients) row by row.
  */
 final class CpuReduce {
@@ -53,7 +53,6 @@ final class CpuReduce {
         float[] ov = arg ? null : CpuBackend.f(out);
         int[] oi = arg ? CpuBackend.i(out) : null;
         int base0 = x.offset();
-        FusedKernels rowSum = CpuFused.kernels();
         Parallel.forRange(outN, inner, (from, to) -> {
             int[] idx = new int[rl.shape.length];
             for (int o = from; o < to; o++) {
@@ -78,7 +77,7 @@ final class CpuReduce {
                     }
                     int st = rs[rr - 1];
                     if (op == ReduceOp.SUM && st == 1) {
-                        acc += rowSum.sum(xv, off, len); // contiguous run: lane-wise sums on SIMD
+                        acc += sum(xv, off, len); // contiguous run: lane-wise sums on SIMD
                     } else if (op == ReduceOp.SUM) {
                         double s = 0;
                         for (int k = 0, p = off; k < len; k++, p += st) {
@@ -150,5 +149,23 @@ final class CpuReduce {
                 out[j] = (float) acc[j - c0];
             }
         });
+    }
+
+    /** Σ x[off .. off+n) accumulated to double accuracy: {@link VectorMath#sum} on the Simd path, else {@link Scalar#sum}. */
+    static double sum(float[] x, int off, int n) {
+        return CpuSimd.ON ? VectorMath.sum(x, off, n) : Scalar.sum(x, off, n);
+    }
+
+    /** The plain-Java row sum (a double accumulator). */
+    static final class Scalar {
+        private Scalar() {}
+
+        static double sum(float[] x, int off, int n) {
+            double s = 0;
+            for (int k = 0; k < n; k++) {
+                s += x[off + k];
+            }
+            return s;
+        }
     }
 }

@@ -19,13 +19,122 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fully masked attention rows.
  */
 class FusedKernelsTest {
-    /** Both kernel sets; with -Dplumbline.simd=false they are the same one. */
+    /**
+     * One path of every fused-op family, as the tests call it: the Scalar or the Simd classes of
+     * SoftmaxKernels, LayerNormKernels, AttentionKernels, GeluKernels and CpuReduce.
+     */
+    interface FusedKernels {
+        String name();
+        void softmax(float[] x, int xo, float[] out, int oo, int rows, int v, boolean log);
+        void softmaxBackward(float[] y, int yo, float[] gy, int go, float[] gx, int xo, int rows, int v, boolean log);
+        void crossEntropy(float[] x, int xo, int[] t, int to, int ignore, float[] loss, float[] lse, int n, int v);
+        void crossEntropyBackward(float[] x, int xo, int[] t, int to, int ignore, float[] lse, float[] gl, int glo,
+                                  float[] gx, int n, int v);
+        void layerNorm(float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps, float[] out,
+                       float[] mean, float[] rstd, int n, int c);
+        void layerNormBackward(float[] gy, int go, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
+                               float[] gx, float[] gw, float[] gb, int n, int c);
+        void attention(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo, boolean causal,
+                       float scale, float[] out, float[] lse, int bsz, int h, int tq, int tk, int d);
+        void attentionBackward(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo,
+                               boolean causal, float scale, float[] out, float[] lse, float[] go, int goo,
+                               float[] gq, float[] gk, float[] gv, int bsz, int h, int tq, int tk, int d);
+        void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad);
+        double sum(float[] x, int off, int n);
+    }
+
+    static final FusedKernels SCALAR = new FusedKernels() {
+        public String name() { return "scalar"; }
+        public void softmax(float[] x, int xo, float[] out, int oo, int rows, int v, boolean log) {
+            SoftmaxKernels.Scalar.softmax(x, xo, out, oo, rows, v, log);
+        }
+        public void softmaxBackward(float[] y, int yo, float[] gy, int go, float[] gx, int xo, int rows, int v, boolean log) {
+            SoftmaxKernels.Scalar.softmaxBackward(y, yo, gy, go, gx, xo, rows, v, log);
+        }
+        public void crossEntropy(float[] x, int xo, int[] t, int to, int ignore, float[] loss, float[] lse, int n, int v) {
+            SoftmaxKernels.Scalar.crossEntropy(x, xo, t, to, ignore, loss, lse, n, v);
+        }
+        public void crossEntropyBackward(float[] x, int xo, int[] t, int to, int ignore, float[] lse, float[] gl, int glo,
+                                         float[] gx, int n, int v) {
+            SoftmaxKernels.Scalar.crossEntropyBackward(x, xo, t, to, ignore, lse, gl, glo, gx, n, v);
+        }
+        public void layerNorm(float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps, float[] out,
+                              float[] mean, float[] rstd, int n, int c) {
+            LayerNormKernels.Scalar.layerNorm(x, xo, w, wo, b, bo, eps, out, mean, rstd, n, c);
+        }
+        public void layerNormBackward(float[] gy, int go, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
+                                      float[] gx, float[] gw, float[] gb, int n, int c) {
+            LayerNormKernels.Scalar.layerNormBackward(gy, go, x, xo, w, wo, mean, rstd, gx, gw, gb, n, c);
+        }
+        public void attention(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo, boolean causal,
+                              float scale, float[] out, float[] lse, int bsz, int h, int tq, int tk, int d) {
+            AttentionKernels.Scalar.attention(q, qo, k, ko, v, vo, mask, mo, causal, scale, out, lse, bsz, h, tq, tk, d);
+        }
+        public void attentionBackward(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo,
+                                      boolean causal, float scale, float[] out, float[] lse, float[] go, int goo,
+                                      float[] gq, float[] gk, float[] gv, int bsz, int h, int tq, int tk, int d) {
+            AttentionKernels.Scalar.attentionBackward(q, qo, k, ko, v, vo, mask, mo, causal, scale, out, lse, go, goo,
+                    gq, gk, gv, bsz, h, tq, tk, d);
+        }
+        public void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad) {
+            GeluKernels.Scalar.gelu(x, xo, out, oo, n, grad);
+        }
+        public double sum(float[] x, int off, int n) {
+            return CpuReduce.Scalar.sum(x, off, n);
+        }
+        @Override public String toString() { return name(); }
+    };
+
+    /** The Simd paths; a class of its own so it is loaded only when CpuSimd.ON (the Vector API is there). */
+    static final class SimdKernels implements FusedKernels {
+        public String name() { return CpuSimd.NAME; }
+        public void softmax(float[] x, int xo, float[] out, int oo, int rows, int v, boolean log) {
+            SoftmaxKernels.Simd.softmax(x, xo, out, oo, rows, v, log);
+        }
+        public void softmaxBackward(float[] y, int yo, float[] gy, int go, float[] gx, int xo, int rows, int v, boolean log) {
+            SoftmaxKernels.Simd.softmaxBackward(y, yo, gy, go, gx, xo, rows, v, log);
+        }
+        public void crossEntropy(float[] x, int xo, int[] t, int to, int ignore, float[] loss, float[] lse, int n, int v) {
+            SoftmaxKernels.Simd.crossEntropy(x, xo, t, to, ignore, loss, lse, n, v);
+        }
+        public void crossEntropyBackward(float[] x, int xo, int[] t, int to, int ignore, float[] lse, float[] gl, int glo,
+                                         float[] gx, int n, int v) {
+            SoftmaxKernels.Simd.crossEntropyBackward(x, xo, t, to, ignore, lse, gl, glo, gx, n, v);
+        }
+        public void layerNorm(float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps, float[] out,
+                              float[] mean, float[] rstd, int n, int c) {
+            LayerNormKernels.Simd.layerNorm(x, xo, w, wo, b, bo, eps, out, mean, rstd, n, c);
+        }
+        public void layerNormBackward(float[] gy, int go, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
+                                      float[] gx, float[] gw, float[] gb, int n, int c) {
+            LayerNormKernels.Simd.layerNormBackward(gy, go, x, xo, w, wo, mean, rstd, gx, gw, gb, n, c);
+        }
+        public void attention(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo, boolean causal,
+                              float scale, float[] out, float[] lse, int bsz, int h, int tq, int tk, int d) {
+            AttentionKernels.Simd.attention(q, qo, k, ko, v, vo, mask, mo, causal, scale, out, lse, bsz, h, tq, tk, d);
+        }
+        public void attentionBackward(float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] mask, int mo,
+                                      boolean causal, float scale, float[] out, float[] lse, float[] go, int goo,
+                                      float[] gq, float[] gk, float[] gv, int bsz, int h, int tq, int tk, int d) {
+            AttentionKernels.Simd.attentionBackward(q, qo, k, ko, v, vo, mask, mo, causal, scale, out, lse, go, goo,
+                    gq, gk, gv, bsz, h, tq, tk, d);
+        }
+        public void gelu(float[] x, int xo, float[] out, int oo, int n, boolean grad) {
+            GeluKernels.Simd.gelu(x, xo, out, oo, n, grad);
+        }
+        public double sum(float[] x, int off, int n) {
+            return VectorMath.sum(x, off, n);
+        }
+        @Override public String toString() { return name(); }
+    }
+
+    /** Both paths; with -Dplumbline.simd=false (or no Vector API) only the scalar one. */
     static List<FusedKernels> kernels() {
         List<FusedKernels> ks = new ArrayList<>();
-        ks.add(CpuFused.kernels());
-        if (CpuFused.kernels() != CpuFused.scalarKernels()) {
-            ks.add(CpuFused.scalarKernels());
+        if (CpuSimd.ON) {
+            ks.add(new SimdKernels());
         }
+        ks.add(SCALAR);
         return ks;
     }
 
@@ -51,17 +160,17 @@ class FusedKernelsTest {
     void simdIsChosenWhenTheModuleIsPresent() {
         boolean simd = Boolean.parseBoolean(System.getProperty("plumbline.simd", "true"))
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        assertEquals(simd, CpuFused.kernelName().startsWith("vector"), CpuFused.kernelName());
-        assertEquals("scalar", CpuFused.scalarKernels().name());
+        assertEquals(simd, CpuSimd.NAME.startsWith("vector"), CpuSimd.NAME);
+        assertEquals(simd, CpuSimd.ON, CpuSimd.NAME);
     }
 
     @Test
     void vectorExpMatchesMathExp() throws Exception {
-        if (!CpuFused.kernelName().startsWith("vector")) {
+        if (!CpuSimd.ON) {
             return;
         }
         // reflection: this test must compile and run without the Vector API module too
-        var m = Class.forName("dev.plumbline.tensor.backend.cpu.VectorFusedKernels")
+        var m = Class.forName("dev.plumbline.tensor.backend.cpu.VectorMath")
                 .getDeclaredMethod("exp", float.class);
         m.setAccessible(true);
         float[] special = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 0f, -0f, 88.72f, 88.73f,
